@@ -1,0 +1,1 @@
+"""SafeLane training code: data splits, synthetic plates, detector and reader training."""

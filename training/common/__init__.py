@@ -1,0 +1,1 @@
+"""Helpers shared by every training script (data location, honest splits)."""
