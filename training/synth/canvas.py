@@ -20,8 +20,7 @@ class Canvas:
     def __init__(self, width_mm, height_mm, out_height_px, background):
         self.k = SUPERSAMPLE * out_height_px / height_mm  # pixels per mm
         self.w_mm, self.h_mm = width_mm, height_mm
-        self.img = np.empty((self.px(height_mm), self.px(width_mm), 3), np.uint8)
-        self.img[:] = bgr(background)
+        self.img = np.full((self.px(height_mm), self.px(width_mm), 3), bgr(background), np.uint8)
 
     def px(self, mm):
         return max(1, int(round(mm * self.k)))
@@ -68,10 +67,11 @@ class Canvas:
         m = mask[y0 - y:y1 - y, x0 - x:x1 - x].astype(np.float32) * (alpha / 255.0)
         if invert:
             m = alpha - m
-        region = self.img[y0:y1, x0:x1].astype(np.float32)
-        col = np.array(bgr(rgb), np.float32)
-        region += (col - region) * m[..., None]
-        self.img[y0:y1, x0:x1] = region.astype(np.uint8)
+        region = self.img[y0:y1, x0:x1]
+        colour = np.empty_like(region)
+        colour[:] = bgr(rgb)
+        # cv2.blendLinear is several times faster than the same numpy arithmetic.
+        self.img[y0:y1, x0:x1] = cv2.blendLinear(region, colour, 1.0 - m, m)
 
     def text(self, text, box, font, rgb, gap=0.12, space=0.45, weight=0, squeeze=1.0,
              align="center", shadow=None):

@@ -199,7 +199,11 @@ def camera(img, rng, strength=1.0):
         ker = cv2.warpAffine(ker, cv2.getRotationMatrix2D((k / 2 - 0.5, k / 2 - 0.5), ang, 1.0), (k, k))
         out = cv2.filter2D(out, -1, ker / max(ker.sum(), 1e-6))
     if rng.random() < 0.6:
-        out += rng.normal(0, rng.uniform(1, 8) * strength, out.shape)
+        # cv2.randn is ~10x faster than numpy's normal on a whole frame.
+        noise = np.empty(out.shape, np.float32)
+        cv2.setRNGSeed(int(rng.integers(1 << 31)))
+        cv2.randn(noise, 0.0, float(rng.uniform(1, 8) * strength))
+        out += noise
     out = np.clip(out, 0, 255).astype(np.uint8)
     if rng.random() < 0.7:
         q = int(rng.integers(30, 95))
