@@ -1,0 +1,12 @@
+#pragma once
+// Each `safelane` subcommand registers itself on the CLI11 app and returns the exit
+// code through `exit_code` once it has run.
+
+#include <CLI/CLI.hpp>
+
+namespace safelane::cli {
+
+// `safelane read`: plates in still images.
+void RegisterReadCommand(CLI::App& app, int& exit_code);
+
+}  // namespace safelane::cli

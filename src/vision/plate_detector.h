@@ -1,0 +1,55 @@
+#pragma once
+// PlateDetector: a frame -> plate boxes and corners, with the project's CNN
+// (models/plate_detector.onnx, contract in docs/model-contracts.md section 2).
+//
+// The network runs on a down-scaled copy (long side = working_size); detections are
+// mapped back to full-resolution frame coordinates so that reading uses every pixel.
+// Not thread-safe: one PlateDetector per thread.
+
+#include <cstdint>
+#include <opencv2/core/mat.hpp>
+#include <opencv2/dnn/dnn.hpp>
+#include <span>
+#include <vector>
+
+#include "core/result.h"
+#include "vision/plate_types.h"
+
+namespace safelane::vision {
+
+struct DetectorOptions {
+  int working_size = 1024;   // px, long side the network sees; frames never upscaled >2x
+  float threshold = 0.35F;   // minimum centre probability
+  float overlap_iou = 0.3F;  // boxes overlapping more than this keep only the best
+  int max_plates = 64;
+};
+
+class PlateDetector {
+ public:
+  static constexpr int kStride = 4;
+  static constexpr int kChannels = 13;
+
+  static Result<PlateDetector> Load(std::span<const std::uint8_t> onnx, DetectorOptions options);
+  static Result<PlateDetector> LoadBuiltin(DetectorOptions options);
+
+  Result<std::vector<PlateDetection>> Detect(const cv::Mat& frame_bgr);
+
+  const DetectorOptions& options() const { return options_; }
+
+ private:
+  PlateDetector(cv::dnn::Net net, DetectorOptions options)
+      : net_(std::move(net)), options_(options) {}
+
+  cv::dnn::Net net_;
+  DetectorOptions options_;
+};
+
+// Network input geometry for a frame: the scale applied and the padded size.
+struct WorkingGeometry {
+  double scale;     // working pixels per frame pixel
+  cv::Size scaled;  // frame size after scaling
+  cv::Size padded;  // multiple of 32, >= scaled
+};
+WorkingGeometry WorkingGeometryFor(cv::Size frame, int working_size);
+
+}  // namespace safelane::vision

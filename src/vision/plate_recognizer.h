@@ -1,0 +1,59 @@
+#pragma once
+// PlateRecognizer: the still-image engine. A decoded frame -> every plate in it, read.
+//
+//   frame --PlateDetector--> boxes at working size, mapped to full resolution
+//         --crop (full resolution, small margin)--> PlateReader (one- and/or two-line)
+//         --ChoosePlateText (CTC beam + country formats)--> PlateRead
+//
+// Errors (a model that fails to run) come back as Error values, never as "no plate".
+// Not thread-safe: one PlateRecognizer per thread.
+
+#include <opencv2/core/mat.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "vision/plate_detector.h"
+#include "vision/plate_format_catalog.h"
+#include "vision/plate_reader.h"
+#include "vision/plate_types.h"
+
+namespace safelane::vision {
+
+struct RecognizerOptions {
+  std::string country = "auto";  // "auto" or a code in the format catalog
+  int top_n = 5;                 // candidates reported per plate, 1..20
+  DetectorOptions detector;
+};
+
+struct RecognitionTiming {
+  double detect_ms = 0.0;
+  double read_ms = 0.0;  // preparation, reader network and decoding, all plates
+};
+
+class PlateRecognizer {
+ public:
+  static Result<PlateRecognizer> Create(RecognizerOptions options);
+
+  Result<std::vector<PlateRead>> Recognize(const cv::Mat& frame_bgr,
+                                           RecognitionTiming* timing = nullptr);
+
+  // Reads an already cropped plate (the box is the whole crop).
+  Result<PlateRead> ReadCrop(const cv::Mat& crop_bgr);
+
+ private:
+  PlateRecognizer(RecognizerOptions options, PlateDetector detector, PlateReader reader)
+      : options_(std::move(options)), detector_(std::move(detector)), reader_(std::move(reader)) {}
+
+  Result<std::vector<PlateRead>> ReadDetections(const cv::Mat& frame_bgr,
+                                                const std::vector<PlateDetection>& detections);
+
+  RecognizerOptions options_;
+  PlateDetector detector_;
+  PlateReader reader_;
+};
+
+// Crops with w/h at or above this are read in one-line mode only; narrower ones in both.
+inline constexpr double kOneLineOnlyAspect = 2.6;
+
+}  // namespace safelane::vision
