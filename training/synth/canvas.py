@@ -73,6 +73,11 @@ class Canvas:
         # cv2.blendLinear is several times faster than the same numpy arithmetic.
         self.img[y0:y1, x0:x1] = cv2.blendLinear(region, colour, 1.0 - m, m)
 
+    def measure(self, text, cap_mm, font, gap=0.12, space=0.45, weight=0, squeeze=1.0):
+        """Width in mm that text() would give this line at cap height cap_mm."""
+        mask = line_mask(text, font, gap=gap, space=space, weight=weight)
+        return mask.shape[1] / mask.shape[0] * cap_mm * squeeze
+
     def text(self, text, box, font, rgb, gap=0.12, space=0.45, weight=0, squeeze=1.0,
              align="center", shadow=None):
         """Draw one line whose cap height fills box (x0, y0, x1, y1 in mm).
@@ -87,7 +92,8 @@ class Canvas:
         px, py = self.px(x0) + dx, self.px(y0)
         if shadow is not None:
             srgb, sx, sy = shadow
-            self.blend_mask(fitted, px + self.px(sx), py + self.px(sy), srgb, alpha=0.55)
+            ox, oy = int(round(sx * self.k)), int(round(sy * self.k))  # may be negative
+            self.blend_mask(fitted, px + ox, py + oy, srgb, alpha=0.55)
         self.blend_mask(fitted, px, py, rgb)
         return (px / self.k, (px + fitted.shape[1]) / self.k)
 

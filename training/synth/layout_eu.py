@@ -70,13 +70,20 @@ def _one_line(fmt, fields, out_h, rng, font):
     top = (110 - cap) / 2 + float(rng.uniform(-2, 2))
     x0 = 3 + band + 8
     if fmt.id == "de":
-        # District, then the two registration seals stacked, then letters and digits.
-        x = c.text(fields[0], (x0, top, x0 + 150, top + cap), font, ink, align="left",
-                   shadow=shade, **style)[1]
-        emblems.circle(c, x + 19, 35, 14, jitter_rgb(rng, (40, 90, 160), 30))
-        emblems.circle(c, x + 19, 72, 14, jitter_rgb(rng, (200, 180, 60), 40))
-        text = fields[1] + " " + fields[2]
-        c.text(text, (x + 40, top, right - 6, top + cap), font, ink, align="left",
+        # District, the two registration seals stacked, then letters and digits;
+        # the whole group centred in the field like a real pressed plate.
+        rest = fields[1] + " " + fields[2]
+        seal_w = 30.0
+        widths = [c.measure(t, cap, font, space=0.4, **style) for t in (fields[0], rest)]
+        room = right - 6 - x0
+        shrink = min(1.0, (room - seal_w - 8) / (widths[0] + widths[1]))
+        x = x0 + max(0.0, (room - seal_w - 8 - shrink * sum(widths)) / 2)
+        x = c.text(fields[0], (x, top, x + widths[0] * shrink + 1, top + cap), font, ink,
+                   align="left", shadow=shade, **style)[1]
+        emblems.circle(c, x + 4 + seal_w / 2, 36, 12, jitter_rgb(rng, (40, 90, 160), 30))
+        emblems.circle(c, x + 4 + seal_w / 2, 72, 12, jitter_rgb(rng, (200, 180, 60), 40))
+        x += seal_w + 8
+        c.text(rest, (x, top, x + widths[1] * shrink + 1, top + cap), font, ink, align="left",
                shadow=shade, space=0.4, **style)
         return c
     sep = _separator(fmt)

@@ -60,9 +60,15 @@ def render(fmt, parts, out_h, rng):
     _artwork(c, rng, paper)
     if rng.random() < 0.6:
         c.rounded_border(1.0, float(rng.uniform(1, 3)), 8, ink)
+    # Registration sticker in a top corner; the state name keeps clear of it.
+    head_x0, head_x1 = 20.0, 285.0
+    if rng.random() < 0.6:
+        x = 8.0 if rng.random() < 0.5 else 262.0
+        c.rect(x, 5, x + 35, 24, jitter_rgb(rng, (200, 60, 60), 80))
+        head_x0, head_x1 = (48.0, 285.0) if x < 100 else (20.0, 257.0)
     state = STATES[int(rng.integers(len(STATES)))]
     head_font = (ROADGEEK["C"], ROADGEEK["D"], DEJAVU_BOLD)[int(rng.integers(3))]
-    c.text(state, (20, 8, 285, 8 + float(rng.uniform(14, 24))), head_font,
+    c.text(state, (head_x0, 8, head_x1, 8 + float(rng.uniform(14, 24))), head_font,
            jitter_rgb(rng, ink, 40), gap=0.12, space=0.4)
     slogan = SLOGANS[int(rng.integers(len(SLOGANS)))]
     if slogan:
@@ -70,9 +76,6 @@ def render(fmt, parts, out_h, rng):
                gap=0.1, space=0.4)
     emblems.bolts(c, (75, 230), 18, 4)
     emblems.bolts(c, (75, 230), 138, 4)
-    if rng.random() < 0.6:  # registration sticker in a top corner
-        x = 12 if rng.random() < 0.5 else 253
-        c.rect(x, 6, x + 40, 30, jitter_rgb(rng, (200, 60, 60), 80))
     shown = apply_display(text, fmt.display) if rng.random() < 0.7 else text
     cap = float(rng.uniform(55, 72))
     top = 76 - cap / 2 + float(rng.uniform(-4, 4))

@@ -79,7 +79,7 @@ def render_one_line(fmt, text, out_h, rng):
         rtop = (110 - rcap) / 2
         c.text(text[:2], (8, rtop, bar - 5, rtop + rcap), DIN, ink, shadow=shade, **style)
         c.line(bar, 5, bar, 105, ink, border)
-        left, shown = bar + 6, shown[2:].strip()
+        left, shown = bar + float(rng.uniform(8, 14)), shown[2:].strip()
     if fmt.id == "uz-temporary":
         # Region on the right behind a bar; no flag on temporary plates.
         bar = 428.0

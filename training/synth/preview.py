@@ -29,12 +29,14 @@ def main():
     ap.add_argument("--count", type=int, default=48)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--country", default=None)
+    ap.add_argument("--formats", default=None, help="comma-separated format ids, cycled")
     args = ap.parse_args()
     sampler = PlateSampler(seed=args.seed)
     rng = np.random.default_rng(args.seed + 1)
     rows = []
-    for _ in range(args.count):
-        p = sampler.sample(country=args.country)
+    formats = args.formats.split(",") if args.formats else [None]
+    for i in range(args.count):
+        p = sampler.sample(country=args.country, format_id=formats[i % len(formats)])
         label = f"{p.format_id} {p.text} {p.image.shape[1]}x{p.image.shape[0]}"
         rows.append(np.hstack([_cell(p.image, label), _cell(degrade(p.image, rng), "degraded")]))
     cols = 2
