@@ -16,7 +16,8 @@ CITIES = ("SP - SAO PAULO", "RJ - RIO DE JANEIRO", "MG - BELO HORIZONTE", "PR - 
 
 
 def _old(fmt, text, out_h, rng):
-    commercial = rng.random() < 0.12
+    # Red plates (commercial use, taxis) are over half of the real crops-br sample.
+    commercial = rng.random() < 0.35
     paper = jitter_rgb(rng, (170, 30, 35) if commercial else (196, 198, 196), 14)
     ink = jitter_rgb(rng, (240, 240, 240), 8) if commercial else black_ink(rng)
     c = Canvas(400, 130, out_h, paper)

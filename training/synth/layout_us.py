@@ -65,6 +65,8 @@ def render(fmt, parts, out_h, rng):
     if rng.random() < 0.6:
         x = 8.0 if rng.random() < 0.5 else 262.0
         c.rect(x, 5, x + 35, 24, jitter_rgb(rng, (200, 60, 60), 80))
+        label = ("JAN", "APR", "JUL", "OCT", "DEC", "24", "25", "26")[int(rng.integers(8))]
+        c.text(label, (x + 4, 9, x + 31, 20), DEJAVU_BOLD, (20, 20, 20), gap=0.08)
         head_x0, head_x1 = (48.0, 285.0) if x < 100 else (20.0, 257.0)
     state = STATES[int(rng.integers(len(STATES)))]
     head_font = (ROADGEEK["C"], ROADGEEK["D"], DEJAVU_BOLD)[int(rng.integers(3))]
@@ -80,6 +82,49 @@ def render(fmt, parts, out_h, rng):
     cap = float(rng.uniform(55, 72))
     top = 76 - cap / 2 + float(rng.uniform(-4, 4))
     style = text_style(rng, gap=(0.06, 0.16), squeeze=(0.85, 1.1))
-    c.text(shown, (14, top, 291, top + cap), FONTS[int(rng.integers(len(FONTS)))], ink,
-           shadow=emboss(rng, ink), space=float(rng.uniform(0.3, 0.6)), **style)
+    font = FONTS[int(rng.integers(len(FONTS)))]
+    shade = emboss(rng, ink)
+    split = max(shown.find(" "), shown.find("-"))
+    if split > 0 and rng.random() < 0.35:
+        # Many states print their emblem (a sun, a tree, the state outline) in the
+        # gap between the two character groups; the OCR must read across it.
+        left, right = shown[:split], shown[split + 1:]
+        widths = [c.measure(t, cap, font, **style) for t in (left, right)]
+        logo = cap * 0.6
+        shrink = min(1.0, (277 - logo - 8) / sum(widths))
+        x = 14 + (277 - logo - 8 - shrink * sum(widths)) / 2
+        x = c.text(left, (x, top, x + widths[0] * shrink + 1, top + cap), font, ink,
+                   align="left", shadow=shade, **style)[1]
+        _emblem(c, x + 4, top + cap * 0.2, logo, rng)
+        x += logo + 8
+        c.text(right, (x, top, x + widths[1] * shrink + 1, top + cap), font, ink,
+               align="left", shadow=shade, **style)
+    else:
+        c.text(shown, (14, top, 291, top + cap), font, ink, shadow=shade,
+               space=float(rng.uniform(0.3, 0.6)), **style)
     return c, 1
+
+
+def _emblem(c, x, y, size, rng):
+    """A small state emblem: a sun disc, a tree or a star, in a random colour."""
+    import cv2
+    import numpy as np
+    col = jitter_rgb(rng, ((200, 40, 40), (230, 170, 20), (30, 110, 50), (30, 60, 150))[
+        int(rng.integers(4))], 30)
+    kind = int(rng.integers(3))
+    cx, cy, r = x + size / 2, y + size / 2, size / 2
+    if kind == 0:
+        emblems.circle(c, cx, cy, r * 0.7, col)
+        for a in np.linspace(0, np.pi, 4, endpoint=False):
+            dx, dy = np.cos(a) * r, np.sin(a) * r
+            c.line(cx - dx, cy - dy, cx + dx, cy + dy, col, r * 0.15)
+        return
+    if kind == 1:
+        pts = [(cx, y), (x + size, y + size * 0.85), (x, y + size * 0.85)]
+        c.rect(cx - size * 0.06, y + size * 0.8, cx + size * 0.06, y + size, (90, 60, 30))
+    else:
+        a = np.linspace(-np.pi / 2, 1.5 * np.pi, 11)[:-1]
+        rad = np.where(np.arange(10) % 2 == 0, r, r * 0.45)
+        pts = list(zip(cx + rad * np.cos(a), cy + rad * np.sin(a)))
+    poly = np.array([(c.px(px), c.px(py)) for px, py in pts], np.int32)
+    cv2.fillPoly(c.img, [poly], col[::-1], cv2.LINE_AA)
