@@ -4,6 +4,9 @@ Old: grey (red for commercial use) with "UF - CITY" on a top strip and ABC-1234.
 Mercosul: white, a blue top band reading BRASIL with the Mercosul emblem and the flag,
 the FE-Schrift series ABC1D23 (OSP-DIN stand-in).
 """
+import cv2
+import numpy as np
+
 from training.synth import emblems
 from training.synth.canvas import Canvas
 from training.synth.glyphs import DEJAVU_COND_BOLD, DIN
@@ -34,8 +37,6 @@ def _old(fmt, text, out_h, rng):
 
 
 def _flag_br(c, x0, y0, w, h):
-    import cv2
-    import numpy as np
     c.rect(x0, y0, x0 + w, y0 + h, (0, 150, 60))
     pts = np.array([(c.px(x0 + w * 0.1), c.px(y0 + h / 2)), (c.px(x0 + w / 2), c.px(y0 + h * 0.1)),
                     (c.px(x0 + w * 0.9), c.px(y0 + h / 2)), (c.px(x0 + w / 2), c.px(y0 + h * 0.9))],

@@ -7,7 +7,8 @@ for a share of them, as seen on motorcycles and imports.
 from training.synth import emblems
 from training.synth.canvas import Canvas
 from training.synth.glyphs import DEJAVU_COND_BOLD, DIN
-from training.synth.style import apply_display, black_ink, emboss, jitter_rgb, text_style, white_paper
+from training.synth.style import (apply_display, black_ink, emboss, jitter_rgb, text_style,
+                                  two_line_height, white_paper)
 
 CODES = {"de": "D", "fr": "F", "it": "I", "es": "E", "pl": "PL", "gb": "UK", "nl": "NL",
          "cz": "CZ", "be": "B", "se": "S", "pt": "P"}
@@ -95,7 +96,7 @@ def _one_line(fmt, fields, out_h, rng, font):
 
 def _two_line(fmt, fields, out_h, rng, font):
     paper, ink = _paper(fmt, rng), black_ink(rng)
-    c = Canvas(280, 200, max(out_h, 90), paper)
+    c = Canvas(280, 200, two_line_height(out_h), paper)
     style = text_style(rng)
     shade = emboss(rng, ink)
     c.rounded_border(1.5, float(rng.uniform(1, 2.5)), 6, ink)

@@ -4,6 +4,9 @@ Every state has its own artwork, so the renderer varies what an OCR must learn t
 ignore: background colour or gradient bands, ink colour, the state and slogan
 lines in smaller type, bolt holes and registration stickers, highway-gothic fonts.
 """
+import cv2
+import numpy as np
+
 from training.synth import emblems
 from training.synth.canvas import Canvas
 from training.synth.glyphs import DEJAVU_BOLD, DEJAVU_COND_BOLD, ROADGEEK
@@ -37,13 +40,10 @@ def _artwork(c, rng, paper):
         c.rect(0, 0, 305, float(rng.uniform(8, 30)), col)
         c.rect(0, float(rng.uniform(125, 140)), 305, 152, col)
     elif kind == 2:  # vertical gradient, sky-like
-        import numpy as np
         top = np.array(jitter_rgb(rng, (120, 170, 230), 40)[::-1], np.float32)
         t = np.linspace(0, 1, c.img.shape[0], dtype=np.float32)[:, None, None]
         c.img[:] = (top * (1 - t) + c.img.astype(np.float32) * t).astype(np.uint8)
     elif kind == 3:  # a soft hill or mountain silhouette behind the text
-        import cv2
-        import numpy as np
         col = jitter_rgb(rng, (150, 170, 140), 50)
         pts = [(0, c.px(152))]
         for x in np.linspace(0, 305, 7):
@@ -107,8 +107,6 @@ def render(fmt, parts, out_h, rng):
 
 def _emblem(c, x, y, size, rng):
     """A small state emblem: a sun disc, a tree or a star, in a random colour."""
-    import cv2
-    import numpy as np
     col = jitter_rgb(rng, ((200, 40, 40), (230, 170, 20), (30, 110, 50), (30, 60, 150))[
         int(rng.integers(4))], 30)
     kind = int(rng.integers(3))

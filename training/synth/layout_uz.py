@@ -7,9 +7,12 @@ flag and UZ bottom-right. Colours: white (private, legal, DAV, trailer, temporar
 vanity), green with white characters (diplomatic, foreign companies), yellow
 (foreign residents). Temporary plates carry the region on the right and no flag.
 """
+import cv2
+
 from training.synth.canvas import Canvas
 from training.synth.glyphs import DIN
-from training.synth.style import apply_display, black_ink, emboss, jitter_rgb, text_style, white_paper
+from training.synth.style import (apply_display, black_ink, emboss, jitter_rgb, text_style,
+                                  two_line_height, white_paper)
 
 FLAG_BLUE, FLAG_GREEN, FLAG_RED = (0, 153, 181), (30, 181, 58), (206, 17, 38)
 UZ_LETTERS = (0, 140, 200)  # the light-blue "UZ"
@@ -25,7 +28,6 @@ def draw_flag(c, x0, y0, w, h, rng):
     c.rect(x0, y0 + band - red, x0 + w, y0 + band + red * 0.2, FLAG_RED)
     c.rect(x0, y0 + 2 * band - red * 0.2, x0 + w, y0 + 2 * band + red, FLAG_RED)
     if h * c.k > 14:  # the emblem is only visible on large renders
-        import cv2
         r = band * 0.32
         cx, cy = x0 + band * 0.5, y0 + band * 0.5
         cv2.circle(c.img, (c.px(cx), c.px(cy)), c.px(r), (250, 250, 250), -1, cv2.LINE_AA)
@@ -118,5 +120,5 @@ def render_moto(fmt, text, out_h, rng):
 def render(fmt, parts, out_h, rng):
     text = "".join(parts)
     if fmt.lines == 2:
-        return render_moto(fmt, text, max(out_h, 90), rng), 2
+        return render_moto(fmt, text, two_line_height(out_h), rng), 2
     return render_one_line(fmt, text, out_h, rng), 1

@@ -37,3 +37,8 @@ def emboss(rng, ink):
     shade = tuple(int(c * 0.5) for c in ink) if sum(ink) > 300 else (90, 90, 90)
     d = float(rng.uniform(0.4, 1.4))
     return (shade, d * rng.choice([-1, 1]), d)
+
+
+def two_line_height(out_h):
+    """Two-line plates are taller than one-line ones at the same character size."""
+    return min(160, int(out_h * 1.35))
