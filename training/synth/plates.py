@@ -35,6 +35,8 @@ class PlateSampler:
         rng = self.rng
         if format_id is not None:
             fmt = find_format(format_id)
+            if country is not None and country != fmt.country:
+                raise ValueError(f"format {format_id!r} is not a {country!r} format")
         else:
             if country is None:
                 country = COUNTRIES[int(rng.choice(len(COUNTRIES),
@@ -42,6 +44,7 @@ class PlateSampler:
             fmt = choose_format(country, rng)
         parts = sample_parts(fmt, rng)
         text = "".join(parts)
+        # One-line plate height in the output; two-line layouts scale it up (<= 160).
         out_h = int(rng.integers(60, 121))
         canvas, lines = _LAYOUTS[fmt.country].render(fmt, parts, out_h, rng)
         image = wear(canvas.result(), rng)
