@@ -1,0 +1,143 @@
+"""Train the plate reader (CNN + CTC) on CPU.
+
+    nohup /usr/bin/python3 -m training.reader.train --out training/runs/reader-a \
+        --steps 4000 --real 1 --synth 1 > training/runs/reader-a.log 2>&1 &
+
+Checkpoint "best.pt" = best validation exact-match (greedy) on the slice carved from
+the TRAIN split (data.is_val_text) plus a synthetic validation cache rendered from
+its own seed; the test split is never read here.
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from . import ctc
+from .data import real_train
+from .model import PlateReader, count_params
+from .prepare import prepare, to_blob
+from .sources import CacheSource, MixedSampler, RealSource
+
+
+def targets(texts):
+    flat = [k for t in texts for k in ctc.encode(t)]
+    return (torch.tensor(flat, dtype=torch.long),
+            torch.tensor([len(t) for t in texts], dtype=torch.long))
+
+
+@torch.no_grad()
+def accuracy(model, x_u8, texts, bs=256):
+    """Greedy exact-match on prepared uint8 inputs."""
+    model.eval()
+    hits = 0
+    for i in range(0, len(texts), bs):
+        probs = model(torch.from_numpy(to_blob(x_u8[i:i + bs]))).numpy()
+        hits += sum(ctc.greedy(p)[0] == t for p, t in zip(probs, texts[i:i + bs]))
+    model.train()
+    return hits / max(1, len(texts))
+
+
+def val_sets(args):
+    """name -> (uint8 inputs, texts): real val slice (clean) and synthetic val caches."""
+    sets = {}
+    real = real_train("val")
+    for src in ("br", "us"):
+        items = [(prepare(img, "one-line"), t) for img, t, s in real if s == src]
+        if items:
+            sets[src] = (np.stack([a for a, _ in items]), [t for _, t in items])
+    for path in args.val_cache:
+        if os.path.exists(path):
+            d = np.load(path)
+            sets[os.path.basename(path)[:-4]] = (d["x"], [str(t) for t in d["texts"]])
+    return sets
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--wd", type=float, default=1e-4)
+    ap.add_argument("--real", type=float, default=1.0, help="weight of real train crops")
+    ap.add_argument("--synth", type=float, default=0.0, help="weight of synthetic cache")
+    ap.add_argument("--synth-glob", default="training/cache/synth_train_*.npz")
+    ap.add_argument("--pseudo", type=float, default=0.0, help="weight of EU pseudo-labels")
+    ap.add_argument("--pseudo-file", default="training/cache/pseudo_eu.json")
+    ap.add_argument("--wrong-mode", type=float, default=0.05)
+    ap.add_argument("--val-cache", nargs="*", default=["training/cache/synth_val.npz"])
+    ap.add_argument("--val-every", type=int, default=250)
+    ap.add_argument("--init", default=None, help="start from this checkpoint")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args(argv)
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+    log = open(os.path.join(args.out, "log.jsonl"), "a")
+
+    sources = {"real": (RealSource(real_train("train"), args.wrong_mode), args.real)}
+    synth = None
+    if args.synth > 0:
+        synth = CacheSource(args.synth_glob)
+        sources["synth"] = (synth, args.synth)
+    if args.pseudo > 0:
+        from .pseudo_label import load_pseudo
+        sources["pseudo"] = (RealSource(load_pseudo(args.pseudo_file), args.wrong_mode), args.pseudo)
+    sampler = MixedSampler(sources, args.seed)
+    vsets = val_sets(args)
+    print("sources", {n: len(getattr(s, "samples", s)) for n, (s, w) in sources.items() if w > 0},
+          "val", {k: len(v[1]) for k, v in vsets.items()}, flush=True)
+
+    arch = {"width": (16, 32, 64, 96), "ctx": 128}
+    model = PlateReader(**arch)
+    if args.init:
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    print("params", count_params(model), flush=True)
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.steps,
+                                                pct_start=0.08 if not args.init else 0.02)
+    ctc_loss = nn.CTCLoss(blank=0, zero_infinity=True)
+    best, t0, run_loss = -1.0, time.time(), 0.0
+    model.train()
+    for step in range(1, args.steps + 1):
+        if synth is not None and step % 500 == 0:
+            synth.refresh()
+            sampler = MixedSampler(sources, args.seed + step)
+        x, texts = sampler.batch(args.batch)
+        logp = model.logits(torch.from_numpy(to_blob(x))).log_softmax(2)  # N,T,C
+        tgt, tlen = targets(texts)
+        loss = ctc_loss(logp.permute(1, 0, 2), tgt,
+                        torch.full((len(texts),), logp.shape[1], dtype=torch.long), tlen)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        sched.step()
+        run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
+        if step % args.val_every == 0 or step == args.steps:
+            accs = {k: accuracy(model, v[0], v[1]) for k, v in vsets.items()}
+            score = float(np.mean(list(accs.values())))
+            rec = {"step": step, "loss": round(run_loss, 4), "lr": sched.get_last_lr()[0],
+                   "val": {k: round(a, 4) for k, a in accs.items()}, "score": round(score, 4),
+                   "min": round((time.time() - t0) / 60, 1),
+                   "synth_pool": len(synth) if synth is not None else 0}
+            state = {"model": model.state_dict(), "arch": arch, "step": step, "val": accs,
+                     "args": vars(args)}
+            torch.save(state, os.path.join(args.out, "last.pt"))
+            if score > best:
+                best = score
+                torch.save(state, os.path.join(args.out, "best.pt"))
+                rec["best"] = True
+            print(json.dumps(rec), flush=True)
+            log.write(json.dumps(rec) + "\n")
+            log.flush()
+
+
+if __name__ == "__main__":
+    main()
