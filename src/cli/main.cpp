@@ -4,10 +4,14 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "cli/command.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   // Logs go to stderr; stdout carries results only, so it can be piped.
   spdlog::set_default_logger(spdlog::stderr_color_mt("safelane"));
   spdlog::set_level(spdlog::level::warn);
@@ -22,6 +26,24 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   safelane::cli::RegisterReadCommand(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Commands report expected failures as values; reaching here is a defect.
+    std::fprintf(stderr, "safelane: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "safelane: internal error\n");
+  }
+  return 3;
 }

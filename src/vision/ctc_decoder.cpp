@@ -56,6 +56,7 @@ std::vector<TextHypothesis> CtcBeamSearch(const cv::Mat& probs, std::string_view
     beams = {ranked.begin(), ranked.end()};
   }
   std::vector<TextHypothesis> out;
+  out.reserve(ranked.size());
   for (const auto& [text, entry] : ranked) out.push_back({text, entry.total()});
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.probability > b.probability; });

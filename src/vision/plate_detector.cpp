@@ -56,7 +56,7 @@ Result<PlateDetector> PlateDetector::Load(std::span<const std::uint8_t> onnx,
     if (net.empty()) return Error(ErrorCode::kModel, "plate detector: empty network");
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    return PlateDetector(std::move(net), options);
+    return PlateDetector(net, options);
   } catch (const cv::Exception& e) {
     return Error(ErrorCode::kModel, std::string("plate detector: ") + e.what());
   }

@@ -37,8 +37,8 @@ class PlateDetector {
   const DetectorOptions& options() const { return options_; }
 
  private:
-  PlateDetector(cv::dnn::Net net, DetectorOptions options)
-      : net_(std::move(net)), options_(options) {}
+  // cv::dnn::Net is a reference-counted handle; copying it shares the network.
+  PlateDetector(const cv::dnn::Net& net, DetectorOptions options) : net_(net), options_(options) {}
 
   cv::dnn::Net net_;
   DetectorOptions options_;

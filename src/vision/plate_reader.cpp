@@ -52,7 +52,7 @@ Result<PlateReader> PlateReader::Load(std::span<const std::uint8_t> onnx) {
     if (net.empty()) return Error(ErrorCode::kModel, "plate reader: empty network");
     net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    return PlateReader(std::move(net));
+    return PlateReader(net);
   } catch (const cv::Exception& e) {
     return Error(ErrorCode::kModel, std::string("plate reader: ") + e.what());
   }

@@ -35,7 +35,8 @@ class PlateReader {
   Result<std::vector<cv::Mat>> Run(const std::vector<cv::Mat>& inputs);
 
  private:
-  explicit PlateReader(cv::dnn::Net net) : net_(std::move(net)) {}
+  // cv::dnn::Net is a reference-counted handle; copying it shares the network.
+  explicit PlateReader(const cv::dnn::Net& net) : net_(net) {}
   cv::dnn::Net net_;
 };
 
