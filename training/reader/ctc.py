@@ -52,3 +52,15 @@ def beam(probs, width=8, top=5):
         beams = dict(sorted(nxt.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:width])
     ranked = sorted(beams.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:top]
     return [("".join(ALPHABET[k - 1] for k in pre), pb + pnb) for pre, (pb, pnb) in ranked]
+
+
+def best_text(probs, width=8):
+    """Best NON-empty beam candidate (text, probability); ("", 0) if none.
+
+    The wrong preparation mode is trained to read as "" (see sources.py), so an
+    empty read means "no plate in this mode", never a candidate to keep.
+    """
+    for text, p in beam(probs, width=width, top=width):
+        if text:
+            return text, p
+    return "", 0.0

@@ -10,7 +10,7 @@ Sets (all held out from training):
   training.synth.augment.degrade, one-line and two-line formats separately.
 Per set: greedy and beam decoding in the layout's own mode ("oracle"), and the
 engine's rule ("auto": w/h >= 2.6 -> one-line only, else both modes, keep the more
-confident beam candidate).
+confident non-empty beam candidate; the engine also weighs format fit, not done here).
 """
 import argparse
 import json
@@ -48,7 +48,7 @@ def read_crops(reader, crops, oracle_modes):
         p = probs[mode][i]
         g, _ = ctc.greedy(p)
         b, bconf = ctc.beam(p)[0]
-        cands = [ctc.beam(probs[m][i])[0] + (m,) for m in modes_for(crop)]
+        cands = [ctc.best_text(probs[m][i]) + (m,) for m in modes_for(crop)]
         auto = max(cands, key=lambda c: c[1])
         out.append({"greedy": g, "beam": b, "conf": bconf, "auto": auto[0], "auto_mode": auto[2]})
     return out

@@ -42,8 +42,9 @@ def prepare(crop_bgr, mode="one-line"):
     if mode != "two-line":
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     h = grey.shape[0]
-    top = grey[0:_round(0.55 * h)]
-    bottom = grey[_round(0.45 * h):h]
+    # Clamps keep both halves non-empty for degenerate 1-2 px crops (as the engine).
+    top = grey[0:max(1, _round(0.55 * h))]
+    bottom = grey[min(h - 1, _round(0.45 * h)):h]
     return np.hstack([_resize(top, W // 2, H), _resize(bottom, W // 2, H)])
 
 
@@ -57,3 +58,16 @@ def to_blob(prepared):
     """list of uint8 [32,128] -> float32 [N,1,32,128] with values pixel / 255."""
     arr = np.asarray(prepared, dtype=np.float32) / 255.0
     return arr.reshape(-1, 1, H, W)
+
+
+if __name__ == "__main__":
+    # Golden values for the C++ side: a deterministic BGR pattern in a few sizes
+    # (shrinking, enlarging, mixed) -> sha1 of each prepared 32x128 input.
+    import hashlib
+    for h, w in ((80, 200), (20, 60), (40, 100), (57, 151), (90, 90)):
+        yy, xx = np.mgrid[0:h, 0:w]
+        img = np.dstack([(xx * 7 + yy * 13) % 256, (xx * 3 + yy * 5) % 256,
+                         (xx * 11 + yy * 2) % 256]).astype(np.uint8)
+        for mode in MODES:
+            out = prepare(img, mode)
+            print(f"{h}x{w} {mode}: sum={int(out.sum())} sha1={hashlib.sha1(out.tobytes()).hexdigest()[:16]}")

@@ -43,7 +43,7 @@ def read_best(reader, crops):
     prep = {m: reader.probs([prepare(c, m) for c in crops]) for m in ("one-line", "two-line")}
     out = []
     for i, c in enumerate(crops):
-        cands = [ctc.beam(prep[m][i])[0] for m in modes_for(c)]
+        cands = [ctc.best_text(prep[m][i]) for m in modes_for(c)]
         out.append(max(cands, key=lambda x: x[1]))
     return out
 
