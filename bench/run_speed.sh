@@ -6,6 +6,5 @@ cd "$(dirname "$0")/.."
 build="${1:-build}"
 frames="${2:-/tmp/safelane-speed-frames}"
 [ -f "$frames/labels.jsonl" ] || /usr/bin/python3 bench/make_speed_frames.py --out "$frames"
+# The table ends with the peak resident memory of the whole run (getrusage).
 "$build/bench/safelane-bench-read" --repeat "${REPEAT:-10}" --threads 1 "$frames/labels.jsonl"
-/usr/bin/time -v "$build/bench/safelane-bench-read" --repeat 2 --threads 1 "$frames/labels.jsonl" 2>&1 >/dev/null |
-  grep -E "Maximum resident" || true
