@@ -6,8 +6,8 @@ the corner loss is down-weighted for them. `openimages-plates/valid` is read onl
 `load_openimages("valid")` for model selection; `test` only by evaluate.py.
 
 Targets follow docs/model-contracts.md section 2 at stride 4: a Gaussian heatmap with
-an exact 1 at each plate's centre cell, and at that cell the offset, log size and the
-corners relative to the centre (units of 4 px).
+an exact 1 at each plate's centre cell, and at that cell (and its neighbours inside the
+box) the offset, log size and the corners relative to the centre (units of 4 px).
 """
 import glob
 import os
@@ -123,19 +123,39 @@ def make_targets(plates, ignore, H, W):
     ign = np.zeros((h, w), np.float32)
     for bx, by, bw, bh in ignore:
         ign[int(by / STRIDE):int(np.ceil((by + bh) / STRIDE)), int(bx / STRIDE):int(np.ceil((bx + bw) / STRIDE))] = 1
-    for p in plates:
+    # Regression is trained at the centre cell (weight 1) and its 8 neighbours inside the
+    # box (weight 0.5): more signal per image, and a decode that stays right when the peak
+    # lands one cell off. The contract allows it: offsets are relative to whichever cell
+    # holds the peak (cx = (col + ch1) * 4), so they may leave [0, 1). Larger plates are
+    # written first so that small neighbours win contested cells.
+    centres = []
+    for p in sorted(plates, key=lambda p: -p["box"][2] * p["box"][3]):
         bx, by, bw, bh = p["box"]
         cx, cy = (bx + bw / 2) / STRIDE, (by + bh / 2) / STRIDE
         ci, cj = min(w - 1, int(cx)), min(h - 1, int(cy))
         w4, h4 = max(bw, 1.0) / STRIDE, max(bh, 1.0) / STRIDE
         # Elongated Gaussian (TTFNet-style): plates are 2-5x wider than tall.
         gaussian_2d(hm, cx, cy, max(0.5, 0.1 * w4), max(0.5, 0.1 * h4))
+        corners = (np.asarray(p["corners"], np.float32) - [bx + bw / 2, by + bh / 2]) / STRIDE
+        cw = p.get("corner_w", 1.0)
+        for dj in (-1, 0, 1):
+            for di in (-1, 0, 1):
+                i, j = ci + di, cj + dj
+                if not (0 <= i < w and 0 <= j < h):
+                    continue
+                if (di or dj) and not (bx <= (i + 0.5) * STRIDE <= bx + bw and by <= (j + 0.5) * STRIDE <= by + bh):
+                    continue
+                wgt = 1.0 if di == 0 and dj == 0 else 0.5
+                reg[:, j, i] = [cx - i, cy - j, np.log(w4), np.log(h4), *corners.reshape(-1)]
+                reg_w[0, j, i] = wgt
+                reg_w[1, j, i] = wgt * cw
+        centres.append((ci, cj, cx, cy, w4, h4, corners, cw))
+    for ci, cj, cx, cy, w4, h4, corners, cw in centres:  # centre cells always win
         hm[cj, ci] = 1.0
         ign[cj, ci] = 0.0
-        corners = (np.asarray(p["corners"], np.float32) - [bx + bw / 2, by + bh / 2]) / STRIDE
         reg[:, cj, ci] = [cx - ci, cy - cj, np.log(w4), np.log(h4), *corners.reshape(-1)]
         reg_w[0, cj, ci] = 1.0
-        reg_w[1, cj, ci] = p.get("corner_w", 1.0)
+        reg_w[1, cj, ci] = cw
     ign[hm > 0.05] = 0  # a labelled plate's surroundings always count
     return hm[None], reg, reg_w, ign[None]
 

@@ -121,7 +121,8 @@ def main():
             g["lr"] = lr
         out = model(x)
         parts = losses(out, hm, reg, reg_w, ign)
-        loss = parts[0] + parts[1] + 0.5 * parts[2] + 0.5 * parts[3]
+        # Size errors cost IoU most directly (small plates at IoU 0.5): weight 1.
+        loss = parts[0] + parts[1] + parts[2] + 0.5 * parts[3]
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)

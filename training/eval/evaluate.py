@@ -22,14 +22,14 @@ import numpy as np
 from training.detector.dataset import load_openimages
 from training.detector.decode import average_precision, decode, iou, match, pr_at, prepare, working_scale
 
-THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+THRESHOLDS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 
 
-def run_set(net, items, working=1024):
+def run_set(net, items, working=1024, min_side=416):
     """-> per-image detections at threshold 0.05 (filtered later) and GT lists."""
     out = []
     for img, gts in items:
-        s = working_scale(*img.shape[:2], working=working)
+        s = working_scale(*img.shape[:2], working=working, min_side=min_side)
         net.setInput(prepare(img, s))
         heads = net.forward()
         out.append((decode(heads, threshold=0.05, scale=s), gts))
@@ -86,13 +86,18 @@ def report(name, results, thr):
 
 
 def choose_threshold(results, target=0.97):
-    """Highest threshold whose recall on this (validation) set is >= target."""
+    """On the validation set: the highest threshold whose recall is >= target; when no
+    threshold reaches it, the one with the best F2 (recall weighted: the reader and the
+    format check reject false plates downstream, a missed plate is lost for good)."""
     scored, n_gt = score(results)
-    best = min(THRESHOLDS)
-    for t in sorted(THRESHOLDS):
-        if pr_at(scored, n_gt, t)[0] >= target:
-            best = t
-    return best
+    ok = [t for t in THRESHOLDS if pr_at(scored, n_gt, t)[0] >= target]
+    if ok:
+        return max(ok)
+
+    def f2(t):
+        r, p, _, _ = pr_at(scored, n_gt, t)
+        return 5 * p * r / max(1e-9, 4 * p + r)
+    return max(THRESHOLDS, key=f2)
 
 
 def main():
@@ -101,16 +106,19 @@ def main():
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--choose-on-valid", action="store_true")
     ap.add_argument("--uz-dir", help="folder written by make_uz_scenes.py")
+    ap.add_argument("--min-side", type=int, default=416,
+                    help="small frames are upscaled to this long side (max 2x); 416 = native")
     ap.add_argument("--dump", help="write per-image detections of each set as JSON here")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     net = cv2.dnn.readNetFromONNX(args.model)
-    valid = run_set(net, load_openimages("valid"))
+    valid = run_set(net, load_openimages("valid"), min_side=args.min_side)
     thr = args.threshold if args.threshold is not None else 0.3
     if args.choose_on_valid:
         thr = choose_threshold(valid)
+    print(f"threshold {thr} ({'chosen on valid' if args.choose_on_valid else 'given'})")
     print(report("openimages valid", valid, thr))
-    test = run_set(net, load_openimages("test"))
+    test = run_set(net, load_openimages("test"), min_side=args.min_side)
     print(report("openimages test", test, thr))
     sets = {"valid": valid, "test": test}
     if args.uz_dir:
