@@ -17,7 +17,7 @@ packages=(
   clang-format clang-tidy
   libopencv-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
-  libsodium-dev libsqlite3-dev sqlite3 libpqxx-dev postgresql
+  libsodium-dev libsqlite3-dev sqlite3 zlib1g-dev libpqxx-dev postgresql
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtoml11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-opendin fonts-dejavu-core fonts-dejavu-extra fonts-roadgeek

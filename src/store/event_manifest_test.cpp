@@ -1,0 +1,56 @@
+#include "store/event_manifest.h"
+
+#include <gtest/gtest.h>
+
+#include "security/sha256.h"
+
+namespace safelane::store {
+namespace {
+
+ReadEvent Sample() {
+  return ReadEvent{
+      "e-1",      "cam-7", FromMillis(1'767'225'600'123),
+      "01A123BC", 0.97,    "uz",
+      "car",      "white", {{"overview", security::Sha256Hex(security::AsBytes("x")), 1}}};
+}
+
+TEST(EventManifest, CanonicalRoundTrip) {
+  const std::string json = ManifestJson(Sample());
+  EXPECT_EQ(json.find(' '), std::string::npos);
+  EXPECT_EQ(json.rfind("{\"camera_id\":\"cam-7\",\"captured_at_ms\":1767225600123,", 0), 0U);
+  auto parsed = ParseManifest(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(*parsed, Sample());
+  EXPECT_EQ(ManifestJson(*parsed), json);
+}
+
+TEST(EventManifest, RefusesMalformedManifestsWithTheReason) {
+  const std::string good = ManifestJson(Sample());
+  auto reason = [](const std::string& text) {
+    auto r = ParseManifest(text);
+    EXPECT_FALSE(r.ok()) << text;
+    return r.ok() ? std::string() : r.error().message;
+  };
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string s = good;
+    s.replace(s.find(from), from.size(), to);
+    return s;
+  };
+  EXPECT_NE(reason("not json").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(reason("[1]").find("not a JSON object"), std::string::npos);
+  EXPECT_NE(reason(replace("\"colour\"", "\"color\"")).find("unknown key 'color'"),
+            std::string::npos);
+  EXPECT_NE(reason(replace("01A123BC", "01a 123")).find("plate"), std::string::npos);
+  EXPECT_NE(reason(replace("0.97", "1.5")).find("confidence"), std::string::npos);
+  EXPECT_NE(reason(replace("\"car\"", "\"tank\"")).find("vehicle_class"), std::string::npos);
+  EXPECT_NE(reason(replace("\"version\":1", "\"version\":2")).find("version"), std::string::npos);
+  EXPECT_NE(reason(replace("1767225600123", "\"yesterday\"")).find("captured_at_ms"),
+            std::string::npos);
+  EXPECT_NE(reason(replace("{\"camera_id\"", "{ \"camera_id\"")).find("canonical"),
+            std::string::npos);
+  EXPECT_NE(reason(replace("\"size\":1", "\"size\":-1")).find("evidence entry"), std::string::npos);
+  EXPECT_NE(reason(std::string(kMaxManifestBytes + 1, ' ')).find("16 KiB"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace safelane::store

@@ -1,0 +1,147 @@
+#include "store/retention.h"
+
+#include <gtest/gtest.h>
+
+#include "store/store_test_fixture.h"
+
+namespace safelane::store {
+namespace {
+
+using testing::kT0;
+using testing::StoreTest;
+
+class RetentionTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    AddCamera("cam", 41.3, 69.2, "Tashkent");
+  }
+
+  bool Stored(const std::string& event_id) { return store_->GetRead(event_id)->has_value(); }
+  std::string ObjectOf(const std::string& event_id) {
+    return (*store_->GetRead(event_id))->event.evidence.at(0).sha256;
+  }
+};
+
+TEST_F(RetentionTest, PolicyBoundsAreEnforced) {
+  EXPECT_TRUE(RetentionPolicy{}.Validate().ok());
+  EXPECT_EQ(RetentionPolicy{}.unmatched_reads, hours(72));
+  EXPECT_FALSE(RetentionPolicy{.unmatched_reads = hours(0)}.Validate().ok());
+  EXPECT_FALSE(RetentionPolicy{.unmatched_reads = hours(8761)}.Validate().ok());
+  EXPECT_FALSE(RetentionPolicy{.closed_violations = hours(23)}.Validate().ok());
+  EXPECT_FALSE(RetentionPolicy{.interval = hours(169)}.Validate().ok());
+}
+
+TEST_F(RetentionTest, UnmatchedReadsGoAfter72HoursMatchedOnesStay) {
+  ASSERT_TRUE(store_->AddHotlistEntry({"01H000OT", "stolen", kT0 - hours(1), std::nullopt}).ok());
+  IngestAll({Signed(MakeEvent("plain", "cam", "01A123BC", kT0)),
+             Signed(MakeEvent("hot", "cam", "01H000OT", kT0)),
+             Signed(MakeEvent("case", "cam", "01C000AS", kT0)),
+             Signed(MakeEvent("young", "cam", "01Y000NG", kT0 + hours(10)))});
+  ASSERT_TRUE(store_->CreateViolation("case", "red_light", kT0).ok());
+  const std::string plain_object = ObjectOf("plain");
+
+  // One millisecond before the period ends, nothing goes.
+  auto early = PurgeOnce(*store_, *vault_, {}, kT0 + hours(72) - milliseconds(1));
+  ASSERT_TRUE(early.ok()) << early.error().message;
+  EXPECT_EQ(early->reads_deleted, 0);
+  EXPECT_TRUE(Stored("plain"));
+
+  auto due = PurgeOnce(*store_, *vault_, {}, kT0 + hours(72) + milliseconds(1));
+  ASSERT_TRUE(due.ok());
+  EXPECT_EQ(due->reads_deleted, 1);
+  EXPECT_EQ(due->evidence_objects_deleted, 1);
+  EXPECT_FALSE(Stored("plain"));
+  EXPECT_FALSE(vault_->Contains(plain_object));
+  EXPECT_TRUE(Stored("hot"));
+  EXPECT_TRUE(Stored("case"));
+  EXPECT_TRUE(Stored("young"));  // captured 10 h later: 62 h old
+}
+
+TEST_F(RetentionTest, ClosedViolationsGoAfterTheirPeriodThenTheirRead) {
+  IngestAll({Signed(MakeEvent("case", "cam", "01C000AS", kT0)),
+             Signed(MakeEvent("open", "cam", "01O000PN", kT0))});
+  auto closed = store_->CreateViolation("case", "speed", kT0);
+  auto open = store_->CreateViolation("open", "speed", kT0);
+  ASSERT_TRUE(closed.ok() && open.ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordReview(closed->id, {kT0 + hours(24), "officer", ViolationStatus::kConfirmed, ""})
+          .ok());
+  ASSERT_TRUE(store_->IssueNotice(closed->id, 100, "UZS", kT0 + hours(24)).ok());
+  ASSERT_TRUE(
+      store_
+          ->RecordReview(closed->id, {kT0 + hours(48), "officer", ViolationStatus::kClosed, "paid"})
+          .ok());
+  const RetentionPolicy policy{.closed_violations = hours(24 * 30)};
+
+  auto before =
+      PurgeOnce(*store_, *vault_, policy, kT0 + hours(48) + hours(24 * 30) - milliseconds(1));
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->violations_deleted, 0);
+  EXPECT_TRUE(store_->GetViolation(closed->id)->has_value());
+
+  auto after =
+      PurgeOnce(*store_, *vault_, policy, kT0 + hours(48) + hours(24 * 30) + milliseconds(1));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->violations_deleted, 1);
+  EXPECT_EQ(after->reads_deleted, 1);  // its read is now unmatched and long past 72 h
+  EXPECT_FALSE(store_->GetViolation(closed->id)->has_value());
+  EXPECT_TRUE(store_->NoticesFor(closed->id)->empty());
+  EXPECT_FALSE(Stored("case"));
+  EXPECT_TRUE(store_->GetViolation(open->id)->has_value());  // an open case never expires
+  EXPECT_TRUE(Stored("open"));
+}
+
+TEST_F(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
+  // Two events carrying the same bytes share one vault object.
+  auto first = Signed(MakeEvent("old", "cam", "01A123BC", kT0));
+  auto e = MakeEvent("new", "cam", "01A123BC", kT0 + hours(100));
+  e.evidence.push_back(
+      {"overview", security::Sha256Hex(first.evidence[0]), first.evidence[0].size()});
+  IncomingEvent second{ManifestJson(e), "", {first.evidence[0]}};
+  second.signature_hex = security::ToHex(keys_.at("cam").Sign(security::AsBytes(second.manifest)));
+  IngestAll({first, second});
+  const std::string shared = ObjectOf("old");
+  ASSERT_EQ(shared, ObjectOf("new"));
+
+  auto purge = PurgeOnce(*store_, *vault_, {}, kT0 + hours(80));
+  ASSERT_TRUE(purge.ok());
+  EXPECT_EQ(purge->reads_deleted, 1);
+  EXPECT_EQ(purge->evidence_objects_deleted, 0);
+  EXPECT_TRUE(vault_->Get(shared).ok());
+}
+
+TEST_F(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
+  ASSERT_TRUE(store_->AppendAudit("officer", "violation.view", "violation:1", "", kT0).ok());
+  auto purge = PurgeOnce(*store_, *vault_, {}, kT0 + hours(24 * 365 * 20));
+  ASSERT_TRUE(purge.ok());
+  EXPECT_EQ(store_->AuditFor("violation:1")->size(), 1U);
+  auto runs = store_->AuditFor("store");
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ((*runs)[0].action, "retention.purge");
+  EXPECT_TRUE(store_->VerifyAuditChain().ok());
+}
+
+TEST_F(RetentionTest, JobRunsOnlyWhenDue) {
+  IngestAll({Signed(MakeEvent("plain", "cam", "01A123BC", kT0))});
+  RetentionJob job(*store_, *vault_, clock_, RetentionPolicy{.interval = hours(6)});
+  auto first = job.RunIfDue();
+  ASSERT_TRUE(first.ok() && first->has_value());
+  EXPECT_EQ((*first)->reads_deleted, 0);
+
+  clock_.Advance(hours(5));
+  auto skipped = job.RunIfDue();
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_FALSE(skipped->has_value());
+
+  clock_.Set(kT0 + hours(73));
+  auto purged = job.RunIfDue();
+  ASSERT_TRUE(purged.ok() && purged->has_value());
+  EXPECT_EQ((*purged)->reads_deleted, 1);
+  EXPECT_FALSE(Stored("plain"));
+}
+
+}  // namespace
+}  // namespace safelane::store

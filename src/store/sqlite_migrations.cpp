@@ -1,0 +1,178 @@
+#include "store/sqlite_migrations.h"
+
+#include <array>
+#include <string>
+
+namespace safelane::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Times are INTEGER milliseconds since the Unix epoch (UTC).
+constexpr std::array kMigrations = {
+    Migration{1, "cameras, reads, evidence, violations, notices, hotlist, vehicles, audit", R"sql(
+CREATE TABLE cameras (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  latitude REAL NOT NULL,
+  longitude REAL NOT NULL,
+  heading_deg REAL NOT NULL,
+  city TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'retired')),
+  public_key BLOB NOT NULL CHECK (length(public_key) = 32)
+);
+CREATE INDEX cameras_position ON cameras (latitude, longitude);
+CREATE INDEX cameras_city ON cameras (city);
+
+CREATE TABLE reads (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  camera_id TEXT NOT NULL REFERENCES cameras (id),
+  captured_at INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  plate TEXT NOT NULL,
+  confidence REAL NOT NULL,
+  country TEXT NOT NULL,
+  vehicle_class TEXT NOT NULL,
+  colour TEXT NOT NULL,
+  hotlist_hit INTEGER NOT NULL,
+  signature BLOB NOT NULL CHECK (length(signature) = 64)
+);
+-- Exact plate, prefix ranges and journeys: plate first, then time.
+CREATE INDEX reads_plate_time ON reads (plate, captured_at);
+CREATE INDEX reads_time ON reads (captured_at);
+CREATE INDEX reads_camera_time ON reads (camera_id, captured_at);
+
+CREATE TABLE evidence (
+  sha256 TEXT PRIMARY KEY,
+  size_bytes INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE read_evidence (
+  read_seq INTEGER NOT NULL REFERENCES reads (seq) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  role TEXT NOT NULL,
+  sha256 TEXT NOT NULL REFERENCES evidence (sha256),
+  PRIMARY KEY (read_seq, position)
+) WITHOUT ROWID;
+CREATE INDEX read_evidence_sha256 ON read_evidence (sha256);
+
+CREATE TABLE violations (
+  id INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL REFERENCES reads (event_id),
+  rule TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('open', 'confirmed', 'dismissed', 'closed')),
+  created_at INTEGER NOT NULL,
+  closed_at INTEGER
+);
+CREATE INDEX violations_event ON violations (event_id);
+CREATE INDEX violations_closed ON violations (closed_at) WHERE closed_at IS NOT NULL;
+
+CREATE TABLE violation_reviews (
+  violation_id INTEGER NOT NULL REFERENCES violations (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  reviewer TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  note TEXT NOT NULL,
+  PRIMARY KEY (violation_id, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE notices (
+  number TEXT PRIMARY KEY,
+  violation_id INTEGER NOT NULL REFERENCES violations (id) ON DELETE CASCADE,
+  issued_at INTEGER NOT NULL,
+  amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency TEXT NOT NULL
+);
+CREATE INDEX notices_violation ON notices (violation_id);
+-- The last number issued each year; rows are never deleted, so numbers are never reused.
+CREATE TABLE notice_counters (
+  year INTEGER PRIMARY KEY,
+  last INTEGER NOT NULL
+);
+
+CREATE TABLE hotlist (
+  plate TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  expires_at INTEGER
+);
+
+CREATE TABLE vehicles (
+  plate TEXT PRIMARY KEY,
+  make TEXT NOT NULL,
+  model TEXT NOT NULL,
+  colour TEXT NOT NULL,
+  owner_ref TEXT NOT NULL
+);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_subject ON audit_log (subject, id);
+-- Append-only: the database itself refuses edits and deletions.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql"},
+};
+
+}  // namespace
+
+int LatestSchemaVersion() {
+  return kMigrations.back().version;
+}
+
+Result<int> ApplyMigrations(Database& db, TimePoint now) {
+  if (auto r = db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                       "description TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      !r) {
+    return r.error();
+  }
+  auto version_stmt = db.Prepare("PRAGMA user_version");
+  if (!version_stmt) return version_stmt.error();
+  auto row = version_stmt->Step();
+  if (!row) return row.error();
+  int version = static_cast<int>(version_stmt->Int(0));
+  if (version > LatestSchemaVersion()) {
+    return Error(ErrorCode::kBadConfig, "database schema version " + std::to_string(version) +
+                                            " is newer than this SafeLane knows (" +
+                                            std::to_string(LatestSchemaVersion()) +
+                                            "); upgrade SafeLane");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= version) continue;
+    auto tx = Transaction::Begin(db);
+    if (!tx) return tx.error();
+    if (auto r = db.Exec(m.sql); !r) {
+      return Error(ErrorCode::kIo,
+                   "migration " + std::to_string(m.version) + " failed: " + r.error().message);
+    }
+    auto record = db.Prepare(
+        "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
+    if (!record) return record.error();
+    record->Bind(1, std::int64_t{m.version}).Bind(2, std::string_view(m.description));
+    record->Bind(3, ToMillis(now));
+    if (auto r = record->Run(); !r) return r.error();
+    if (auto r = db.Exec("PRAGMA user_version = " + std::to_string(m.version)); !r) {
+      return r.error();
+    }
+    if (auto r = tx->Commit(); !r) return r.error();
+    version = m.version;
+  }
+  return version;
+}
+
+}  // namespace safelane::store::sqlite

@@ -1,0 +1,424 @@
+// SqliteStore: opening, cameras, reads, search and journeys. Cases (violations, notices),
+// registries (hotlist, vehicles, audit) and retention live in the sqlite_store_*.cpp
+// files beside this one.
+
+#include "store/sqlite_store.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <system_error>
+
+#include "store/sqlite_migrations.h"
+#include "store/validation.h"
+
+namespace safelane::store {
+
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
+
+namespace {
+
+constexpr const char* kReadColumns =
+    "r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence, "
+    "r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature";
+
+// Reads the kReadColumns of the current row (without evidence); returns the row's seq.
+std::int64_t ReadRow(const Statement& s, StoredRead& out) {
+  out.event.event_id = s.Text(1);
+  out.event.camera_id = s.Text(2);
+  out.event.captured_at = FromMillis(s.Int(3));
+  out.received_at = FromMillis(s.Int(4));
+  out.event.plate = s.Text(5);
+  out.event.confidence = s.Real(6);
+  out.event.country = s.Text(7);
+  out.event.vehicle_class = s.Text(8);
+  out.event.colour = s.Text(9);
+  out.hotlist_hit = s.Int(10) != 0;
+  const auto sig = s.Blob(11);
+  if (sig.size() == out.signature.size()) std::copy(sig.begin(), sig.end(), out.signature.begin());
+  return s.Int(0);
+}
+
+constexpr const char* kCameraColumns =
+    "id, name, latitude, longitude, heading_deg, city, status, public_key";
+
+Camera CameraRow(const Statement& s) {
+  Camera c;
+  c.id = s.Text(0);
+  c.name = s.Text(1);
+  c.latitude = s.Real(2);
+  c.longitude = s.Real(3);
+  c.heading_deg = s.Real(4);
+  c.city = s.Text(5);
+  c.status = s.Text(6) == "retired" ? CameraStatus::kRetired : CameraStatus::kActive;
+  const auto key = s.Blob(7);
+  if (key.size() == c.public_key.size()) std::copy(key.begin(), key.end(), c.public_key.begin());
+  return c;
+}
+
+Result<Done> CheckLimit(int limit) {
+  if (limit < 1 || limit > kMaxQueryLimit) {
+    return Error(ErrorCode::kBadRequest, "limit must be within [1, 10000]");
+  }
+  return Done{};
+}
+
+// One search as SQL text plus its parameters in order.
+struct SearchSql {
+  std::string sql;
+  std::vector<std::variant<std::int64_t, std::string>> params;
+};
+
+SearchSql BuildSearch(const ReadQuery& q) {
+  SearchSql out;
+  std::string where;
+  auto add = [&](const std::string& condition) {
+    where += where.empty() ? " WHERE " : " AND ";
+    where += condition;
+  };
+  bool plate_index = false;
+  if (q.plate) {
+    const PlatePattern& p = *q.plate;
+    if (p.is_exact()) {
+      add("r.plate = ?");
+      out.params.emplace_back(p.text());
+      plate_index = true;
+    } else {
+      if (!p.fixed_prefix().empty()) {
+        // The range makes the plate index usable; GLOB then checks the rest.
+        add("r.plate >= ? AND r.plate < ?");
+        out.params.emplace_back(p.fixed_prefix());
+        out.params.emplace_back(p.PrefixEnd());
+        plate_index = true;
+      }
+      add("r.plate GLOB ?");
+      out.params.emplace_back(p.glob());
+    }
+  }
+  if (q.from) {
+    add("r.captured_at >= ?");
+    out.params.emplace_back(ToMillis(*q.from));
+  }
+  if (q.to) {
+    add("r.captured_at < ?");
+    out.params.emplace_back(ToMillis(*q.to));
+  }
+  if (q.camera_id) {
+    add("r.camera_id = ?");
+    out.params.emplace_back(*q.camera_id);
+  }
+  if (q.city) {
+    add("r.camera_id IN (SELECT id FROM cameras WHERE city = ?)");
+    out.params.emplace_back(*q.city);
+  }
+  if (q.vehicle_class) {
+    add("r.vehicle_class = ?");
+    out.params.emplace_back(*q.vehicle_class);
+  }
+  if (q.colour) {
+    add("r.colour = ?");
+    out.params.emplace_back(*q.colour);
+  }
+  // With a plate prefix the plate index is always the selective one; without statistics
+  // the planner may prefer the time index to avoid a sort, so say which to use.
+  out.sql = std::string("SELECT ") + kReadColumns + " FROM reads r" +
+            (plate_index ? " INDEXED BY reads_plate_time" : "") + where +
+            " ORDER BY r.captured_at, r.seq LIMIT ?";
+  out.params.emplace_back(std::int64_t{q.limit});
+  return out;
+}
+
+Result<Statement> PrepareSearch(Database& db, const SearchSql& search, const char* prefix = "") {
+  auto stmt = db.Prepare(std::string(prefix) + search.sql);
+  if (!stmt) return stmt.error();
+  int i = 1;
+  for (const auto& p : search.params) {
+    if (const auto* n = std::get_if<std::int64_t>(&p)) {
+      stmt->Bind(i++, *n);
+    } else {
+      stmt->Bind(i++, std::string_view(std::get<std::string>(p)));
+    }
+  }
+  return stmt;
+}
+
+constexpr double kEarthRadiusM = 6'371'008.8;  // mean radius (IUGG)
+constexpr double kMetresPerDegreeLat = kEarthRadiusM * std::numbers::pi / 180.0;
+
+double HaversineM(double lat1, double lon1, double lat2, double lon2) {
+  const double rad = std::numbers::pi / 180.0;
+  const double dlat = (lat2 - lat1) * rad;
+  const double dlon = (lon2 - lon1) * rad;
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& data_dir,
+                                                       const Clock& clock,
+                                                       const SqliteOptions& options) {
+  if (options.busy_timeout_ms < 0 || options.busy_timeout_ms > 600'000) {
+    return Error(ErrorCode::kBadConfig, "busy_timeout_ms must be within [0, 600000]");
+  }
+  std::error_code ec;
+  if (options.create && !std::filesystem::exists(data_dir, ec)) {
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec)
+      return Error(ErrorCode::kIo, "cannot create " + data_dir.string() + ": " + ec.message());
+    // Reads are personal data: only the service account may list the directory.
+    ::chmod(data_dir.c_str(), 0700);
+  }
+  if (!std::filesystem::is_directory(data_dir, ec)) {
+    return Error(ErrorCode::kBadConfig, "data directory " + data_dir.string() + " does not exist");
+  }
+  auto db = Database::Open(data_dir / kDatabaseFile, options.create);
+  if (!db) return db.error();
+  // WAL: readers never block the writer; FULL: a committed batch survives power loss.
+  const std::string pragmas[] = {
+      "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+      "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)};
+  for (const std::string& pragma : pragmas) {
+    // journal_mode returns a row; Prepare+Run works for both kinds.
+    auto stmt = db->Prepare(pragma);
+    if (!stmt) return stmt.error();
+    if (auto r = stmt->Run(); !r) return r.error();
+  }
+  auto version = sqlite::ApplyMigrations(*db, clock.Now());
+  if (!version) return version.error();
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));
+  store->schema_version_ = *version;
+  return store;
+}
+
+Result<Done> SqliteStore::RegisterCamera(const Camera& c) {
+  if (auto v = ValidateCamera(c); !v) return v.error();
+  auto s = db_.Prepare(
+      "INSERT INTO cameras (id, name, latitude, longitude, heading_deg, city, status, public_key)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
+      " latitude = excluded.latitude, longitude = excluded.longitude,"
+      " heading_deg = excluded.heading_deg, city = excluded.city, status = excluded.status,"
+      " public_key = excluded.public_key");
+  if (!s) return s.error();
+  s->Bind(1, std::string_view(c.id)).Bind(2, std::string_view(c.name)).Bind(3, c.latitude);
+  s->Bind(4, c.longitude).Bind(5, c.heading_deg).Bind(6, std::string_view(c.city));
+  s->Bind(7, std::string_view(c.status == CameraStatus::kRetired ? "retired" : "active"));
+  s->Bind(8, std::span<const std::uint8_t>(c.public_key));
+  return s->Run();
+}
+
+Result<std::optional<Camera>> SqliteStore::GetCamera(const std::string& id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kCameraColumns + " FROM cameras WHERE id = ?");
+  if (!s) return s.error();
+  s->Bind(1, std::string_view(id));
+  auto row = s->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Camera>();
+  return std::optional<Camera>(CameraRow(*s));
+}
+
+Result<std::vector<CameraDistance>> SqliteStore::CamerasNear(double latitude, double longitude,
+                                                             double radius_m, int limit) {
+  if (auto l = CheckLimit(limit); !l) return l.error();
+  if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) {
+    return Error(ErrorCode::kBadRequest, "point outside latitude [-90, 90], longitude [-180, 180]");
+  }
+  if (!(radius_m > 0 && radius_m <= 1'000'000)) {
+    return Error(ErrorCode::kBadRequest, "radius must be within (0, 1000000] metres");
+  }
+  // A bounding box on the position index, then the exact great-circle distance. Near the
+  // poles or the antimeridian the longitude bound is dropped rather than wrapped.
+  const double dlat = radius_m / kMetresPerDegreeLat;
+  const double cos_lat = std::cos(latitude * std::numbers::pi / 180.0);
+  const double dlon = cos_lat > 1e-6 ? dlat / cos_lat : 360.0;
+  const bool lon_bounded = longitude - dlon >= -180.0 && longitude + dlon <= 180.0;
+  auto s = db_.Prepare(std::string("SELECT ") + kCameraColumns +
+                       " FROM cameras WHERE latitude BETWEEN ? AND ?" +
+                       (lon_bounded ? " AND longitude BETWEEN ? AND ?" : ""));
+  if (!s) return s.error();
+  s->Bind(1, latitude - dlat).Bind(2, latitude + dlat);
+  if (lon_bounded) s->Bind(3, longitude - dlon).Bind(4, longitude + dlon);
+  std::vector<CameraDistance> out;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Camera c = CameraRow(*s);
+    const double d = HaversineM(latitude, longitude, c.latitude, c.longitude);
+    if (d <= radius_m) out.push_back({std::move(c), d});
+  }
+  std::sort(out.begin(), out.end(), [](const CameraDistance& a, const CameraDistance& b) {
+    return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera.id < b.camera.id;
+  });
+  if (out.size() > static_cast<std::size_t>(limit)) out.resize(limit);
+  return out;
+}
+
+Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const SignedRead> batch,
+                                                            TimePoint received_at) {
+  auto tx = Transaction::Begin(db_);
+  if (!tx) return tx.error();
+  auto existing = db_.Prepare("SELECT signature FROM reads WHERE event_id = ?");
+  auto hotlist = db_.Prepare(
+      "SELECT 1 FROM hotlist WHERE plate = ?1 AND added_at <= ?2"
+      " AND (expires_at IS NULL OR expires_at > ?2)");
+  auto insert = db_.Prepare(
+      "INSERT INTO reads (event_id, camera_id, captured_at, received_at, plate, confidence,"
+      " country, vehicle_class, colour, hotlist_hit, signature)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  auto evidence = db_.Prepare("INSERT OR IGNORE INTO evidence (sha256, size_bytes) VALUES (?, ?)");
+  auto link = db_.Prepare(
+      "INSERT INTO read_evidence (read_seq, position, role, sha256) VALUES (?, ?, ?, ?)");
+  for (auto* s : {&existing, &hotlist, &insert, &evidence, &link}) {
+    if (!*s) return s->error();
+  }
+  std::vector<InsertOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const SignedRead& read : batch) {
+    const ReadEvent& e = read.event;
+    existing->Reset();
+    existing->Bind(1, std::string_view(e.event_id));
+    auto found = existing->Step();
+    if (!found) return found.error();
+    if (*found) {
+      const auto sig = existing->Blob(0);
+      const bool same =
+          std::equal(sig.begin(), sig.end(), read.signature.begin(), read.signature.end());
+      existing->Reset();
+      outcomes.push_back(same ? InsertOutcome::kDuplicate : InsertOutcome::kConflict);
+      continue;
+    }
+    hotlist->Reset();
+    hotlist->Bind(1, std::string_view(e.plate)).Bind(2, ToMillis(received_at));
+    auto hit = hotlist->Step();
+    if (!hit) return hit.error();
+    const bool hotlist_hit = *hit;
+
+    insert->Reset();
+    insert->Bind(1, std::string_view(e.event_id)).Bind(2, std::string_view(e.camera_id));
+    insert->Bind(3, ToMillis(e.captured_at)).Bind(4, ToMillis(received_at));
+    insert->Bind(5, std::string_view(e.plate)).Bind(6, e.confidence);
+    insert->Bind(7, std::string_view(e.country)).Bind(8, std::string_view(e.vehicle_class));
+    insert->Bind(9, std::string_view(e.colour)).Bind(10, std::int64_t{hotlist_hit ? 1 : 0});
+    insert->Bind(11, std::span<const std::uint8_t>(read.signature));
+    if (auto r = insert->Run(); !r) return r.error();
+    const std::int64_t seq = db_.LastInsertId();
+    for (std::size_t i = 0; i < e.evidence.size(); ++i) {
+      const EvidenceRef& ref = e.evidence[i];
+      evidence->Reset();
+      evidence->Bind(1, std::string_view(ref.sha256))
+          .Bind(2, static_cast<std::int64_t>(ref.size_bytes));
+      if (auto r = evidence->Run(); !r) return r.error();
+      link->Reset();
+      link->Bind(1, seq).Bind(2, static_cast<std::int64_t>(i)).Bind(3, std::string_view(ref.role));
+      link->Bind(4, std::string_view(ref.sha256));
+      if (auto r = link->Run(); !r) return r.error();
+    }
+    outcomes.push_back(InsertOutcome::kInserted);
+  }
+  if (auto r = tx->Commit(); !r) return r.error();
+  return outcomes;
+}
+
+Result<std::vector<EvidenceRef>> SqliteStore::EvidenceOf(std::int64_t read_seq) {
+  auto s = db_.Prepare(
+      "SELECT l.role, l.sha256, e.size_bytes FROM read_evidence l JOIN evidence e"
+      " ON e.sha256 = l.sha256 WHERE l.read_seq = ? ORDER BY l.position");
+  if (!s) return s.error();
+  s->Bind(1, read_seq);
+  std::vector<EvidenceRef> refs;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) return refs;
+    refs.push_back({s->Text(0), s->Text(1), static_cast<std::uint64_t>(s->Int(2))});
+  }
+}
+
+Result<std::optional<StoredRead>> SqliteStore::GetRead(const std::string& event_id) {
+  auto s = db_.Prepare(std::string("SELECT ") + kReadColumns + " FROM reads r WHERE event_id = ?");
+  if (!s) return s.error();
+  s->Bind(1, std::string_view(event_id));
+  auto row = s->Step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<StoredRead>();
+  StoredRead read;
+  const std::int64_t seq = ReadRow(*s, read);
+  auto refs = EvidenceOf(seq);
+  if (!refs) return refs.error();
+  read.event.evidence = std::move(*refs);
+  return std::optional<StoredRead>(std::move(read));
+}
+
+Result<std::vector<StoredRead>> SqliteStore::SearchReads(const ReadQuery& query) {
+  if (auto l = CheckLimit(query.limit); !l) return l.error();
+  auto s = PrepareSearch(db_, BuildSearch(query));
+  if (!s) return s.error();
+  std::vector<std::pair<std::int64_t, StoredRead>> rows;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    StoredRead read;
+    const std::int64_t seq = ReadRow(*s, read);
+    rows.emplace_back(seq, std::move(read));
+  }
+  std::vector<StoredRead> out;
+  out.reserve(rows.size());
+  for (auto& [seq, read] : rows) {
+    auto refs = EvidenceOf(seq);
+    if (!refs) return refs.error();
+    read.event.evidence = std::move(*refs);
+    out.push_back(std::move(read));
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::ExplainSearch(const ReadQuery& query) {
+  auto s = PrepareSearch(db_, BuildSearch(query), "EXPLAIN QUERY PLAN ");
+  if (!s) return s.error();
+  std::string plan;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) return plan;
+    plan += s->Text(3) + "\n";
+  }
+}
+
+Result<std::vector<JourneyStop>> SqliteStore::Journey(const std::string& plate, TimePoint from,
+                                                      TimePoint to, int limit) {
+  if (auto l = CheckLimit(limit); !l) return l.error();
+  if (!IsValidPlate(plate)) return Error(ErrorCode::kBadRequest, "plate must be 1-16 of A-Z 0-9");
+  auto s = db_.Prepare(
+      "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude, c.longitude,"
+      " c.heading_deg FROM reads r INDEXED BY reads_plate_time JOIN cameras c ON c.id = r.camera_id"
+      " WHERE r.plate = ? AND r.captured_at >= ? AND r.captured_at < ?"
+      " ORDER BY r.captured_at, r.seq LIMIT ?");
+  if (!s) return s.error();
+  s->Bind(1, std::string_view(plate)).Bind(2, ToMillis(from)).Bind(3, ToMillis(to));
+  s->Bind(4, std::int64_t{limit});
+  std::vector<JourneyStop> stops;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) return stops;
+    stops.push_back({s->Text(0), FromMillis(s->Int(1)), s->Text(2), s->Text(3), s->Real(4),
+                     s->Real(5), s->Real(6)});
+  }
+}
+
+Result<bool> SqliteStore::IsEvidenceReferenced(const std::string& sha256) {
+  auto s = db_.Prepare("SELECT 1 FROM read_evidence WHERE sha256 = ? LIMIT 1");
+  if (!s) return s.error();
+  s->Bind(1, std::string_view(sha256));
+  return s->Step();
+}
+
+}  // namespace safelane::store

@@ -1,0 +1,77 @@
+#pragma once
+// SqliteStore: the embedded Store backend. One data directory holds safelane.db (WAL
+// mode, synchronous=FULL, foreign keys on); the evidence vault sits beside it
+// (evidence_vault.h). The schema is migrated at open (sqlite_migrations.h).
+// Not thread-safe: one SqliteStore per thread; SQLite serialises writers across them.
+
+#include <filesystem>
+#include <memory>
+
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace safelane::store {
+
+struct SqliteOptions {
+  bool create = true;          // create the directory and database if missing
+  int busy_timeout_ms = 5000;  // wait this long for another writer, [0, 600000] ms
+};
+
+class SqliteStore final : public Store {
+ public:
+  static constexpr const char* kDatabaseFile = "safelane.db";
+
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& data_dir,
+                                                   const Clock& clock,
+                                                   const SqliteOptions& options = {});
+
+  int SchemaVersion() const override { return schema_version_; }
+
+  Result<Done> RegisterCamera(const Camera& camera) override;
+  Result<std::optional<Camera>> GetCamera(const std::string& id) override;
+  Result<std::vector<CameraDistance>> CamerasNear(double latitude, double longitude,
+                                                  double radius_m, int limit) override;
+
+  Result<std::vector<InsertOutcome>> InsertReads(std::span<const SignedRead> batch,
+                                                 TimePoint received_at) override;
+  Result<std::optional<StoredRead>> GetRead(const std::string& event_id) override;
+  Result<std::vector<StoredRead>> SearchReads(const ReadQuery& query) override;
+  Result<std::vector<JourneyStop>> Journey(const std::string& plate, TimePoint from, TimePoint to,
+                                           int limit) override;
+
+  Result<Violation> CreateViolation(const std::string& event_id, const std::string& rule,
+                                    TimePoint at) override;
+  Result<Violation> RecordReview(std::int64_t violation_id, const ReviewEntry& review) override;
+  Result<std::optional<Violation>> GetViolation(std::int64_t id) override;
+  Result<Notice> IssueNotice(std::int64_t violation_id, std::int64_t amount_minor,
+                             const std::string& currency, TimePoint at) override;
+  Result<std::vector<Notice>> NoticesFor(std::int64_t violation_id) override;
+
+  Result<Done> AddHotlistEntry(const HotlistEntry& entry) override;
+  Result<Done> UpsertVehicle(const VehicleRecord& vehicle) override;
+  Result<std::optional<VehicleRecord>> GetVehicle(const std::string& plate) override;
+
+  Result<AuditEntry> AppendAudit(const std::string& actor, const std::string& action,
+                                 const std::string& subject, const std::string& detail,
+                                 TimePoint at) override;
+  Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) override;
+  Result<Done> VerifyAuditChain() override;
+
+  Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) override;
+  Result<bool> IsEvidenceReferenced(const std::string& sha256) override;
+
+  // SQLite's query plan for a search, one step a line: lets tests prove that a wildcard
+  // with a fixed prefix is served by the plate index, not a full scan.
+  Result<std::string> ExplainSearch(const ReadQuery& query);
+
+ private:
+  explicit SqliteStore(sqlite::Database db) : db_(std::move(db)) {}
+
+  Result<std::vector<ReviewEntry>> ReviewsOf(std::int64_t violation_id);
+  Result<std::vector<EvidenceRef>> EvidenceOf(std::int64_t read_seq);
+
+  sqlite::Database db_;
+  int schema_version_ = 0;
+};
+
+}  // namespace safelane::store

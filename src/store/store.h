@@ -1,0 +1,117 @@
+#pragma once
+// Store: the contract every storage backend keeps (SQLite today: sqlite_store.h).
+//
+// - Ingest is batched and transactional: InsertReads writes every event of the batch
+//   with its evidence references in one transaction, or nothing. It is idempotent by
+//   event id (a repeated event is reported kDuplicate and changes nothing).
+//   InsertReads trusts its input: signatures, hashes and field checks happen before it,
+//   in Ingestor (ingestor.h), which is the only way events enter from outside.
+// - Every failure comes back as an Error (kIo for the database, kBadRequest for a
+//   request that cannot be served, e.g. a violation that does not exist).
+// - Times are UTC; ranges are half-open [from, to).
+// - A Store is used from one thread at a time; open one per thread or guard it.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/plate_pattern.h"
+#include "store/store_types.h"
+
+namespace safelane::store {
+
+inline constexpr int kMaxQueryLimit = 10'000;  // rows one query may return
+
+struct ReadQuery {
+  std::optional<PlatePattern> plate{};  // exact plate, or a wildcard with a fixed prefix or not
+  std::optional<TimePoint> from{};
+  std::optional<TimePoint> to{};
+  std::optional<std::string> camera_id{};
+  std::optional<std::string> city{};
+  std::optional<std::string> vehicle_class{};
+  std::optional<std::string> colour{};
+  int limit = 1000;  // [1, kMaxQueryLimit]; results are in captured_at order
+};
+
+// One stop of a vehicle's journey: a read and where its camera stands.
+struct JourneyStop {
+  std::string event_id;
+  TimePoint captured_at;
+  std::string camera_id;
+  std::string camera_name;
+  double latitude = 0.0;
+  double longitude = 0.0;
+  double heading_deg = 0.0;
+};
+
+struct CameraDistance {
+  Camera camera;
+  double distance_m = 0.0;  // great-circle distance from the query point, metres
+};
+
+// Instants before which data may go (computed from a RetentionPolicy and the clock).
+struct RetentionCutoffs {
+  TimePoint unmatched_reads_before;    // reads with no violation and no hotlist hit
+  TimePoint closed_violations_before;  // violations whose case closed before this
+};
+
+struct PurgeReport {
+  std::int64_t reads_deleted = 0;
+  std::int64_t violations_deleted = 0;
+  std::vector<std::string> evidence_released;  // content addresses no read refers to now
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual int SchemaVersion() const = 0;
+
+  // Cameras. RegisterCamera inserts or replaces the camera with that id.
+  virtual Result<Done> RegisterCamera(const Camera& camera) = 0;
+  virtual Result<std::optional<Camera>> GetCamera(const std::string& id) = 0;
+  // Cameras within radius_m of the point, nearest first.
+  virtual Result<std::vector<CameraDistance>> CamerasNear(double latitude, double longitude,
+                                                          double radius_m, int limit) = 0;
+
+  // Reads.
+  virtual Result<std::vector<InsertOutcome>> InsertReads(std::span<const SignedRead> batch,
+                                                         TimePoint received_at) = 0;
+  virtual Result<std::optional<StoredRead>> GetRead(const std::string& event_id) = 0;
+  virtual Result<std::vector<StoredRead>> SearchReads(const ReadQuery& query) = 0;
+  virtual Result<std::vector<JourneyStop>> Journey(const std::string& plate, TimePoint from,
+                                                   TimePoint to, int limit) = 0;
+
+  // Violations, their reviews and notices.
+  virtual Result<Violation> CreateViolation(const std::string& event_id, const std::string& rule,
+                                            TimePoint at) = 0;
+  virtual Result<Violation> RecordReview(std::int64_t violation_id, const ReviewEntry& review) = 0;
+  virtual Result<std::optional<Violation>> GetViolation(std::int64_t id) = 0;
+  // Only a confirmed violation gets a notice.
+  virtual Result<Notice> IssueNotice(std::int64_t violation_id, std::int64_t amount_minor,
+                                     const std::string& currency, TimePoint at) = 0;
+  virtual Result<std::vector<Notice>> NoticesFor(std::int64_t violation_id) = 0;
+
+  // Hotlist and vehicle registry.
+  virtual Result<Done> AddHotlistEntry(const HotlistEntry& entry) = 0;
+  virtual Result<Done> UpsertVehicle(const VehicleRecord& vehicle) = 0;
+  virtual Result<std::optional<VehicleRecord>> GetVehicle(const std::string& plate) = 0;
+
+  // Audit log: append-only; never purged by retention.
+  virtual Result<AuditEntry> AppendAudit(const std::string& actor, const std::string& action,
+                                         const std::string& subject, const std::string& detail,
+                                         TimePoint at) = 0;
+  virtual Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) = 0;
+  // Recomputes every hash; an error names the first entry that does not match.
+  virtual Result<Done> VerifyAuditChain() = 0;
+
+  // Retention (retention.h decides the cutoffs).
+  virtual Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) = 0;
+  // Whether any stored read refers to the object (the vault may delete it if not).
+  virtual Result<bool> IsEvidenceReferenced(const std::string& sha256) = 0;
+};
+
+}  // namespace safelane::store
