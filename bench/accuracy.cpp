@@ -133,6 +133,9 @@ int main(int argc, char** argv) {
   app.add_option("--country", options.country, "auto or a country code")->default_val("auto");
   app.add_option("--threshold", options.detector.threshold, "detection threshold")
       ->default_val(options.detector.threshold);
+  app.add_option("--small-frame-size", options.detector.small_frame_size,
+                 "small frames are enlarged to this long side (px, at most 2x)")
+      ->default_val(options.detector.small_frame_size);
   app.add_option("--errors", max_errors, "misreads to list")->default_val(20);
   app.add_flag("--json", as_json, "print the result as JSON");
   CLI11_PARSE(app, argc, argv);

@@ -144,6 +144,10 @@ void RegisterReadCommand(CLI::App& app, int& exit_code) {
                   "Long side (px) the detector works at")
       ->check(CLI::Range(64, 4096))
       ->default_val(args->options.detector.working_size);
+  cmd->add_option("--small-frame-size", args->options.detector.small_frame_size,
+                  "Frames with a shorter long side (px) are enlarged to it, at most 2x")
+      ->check(CLI::Range(64, 4096))
+      ->default_val(args->options.detector.small_frame_size);
   cmd->add_option("--threshold", args->options.detector.threshold, "Minimum plate detection score")
       ->check(CLI::Range(0.01, 0.99))
       ->default_val(args->options.detector.threshold);

@@ -15,7 +15,7 @@ namespace safelane::vision {
 namespace {
 
 constexpr int kAlign = 32;
-constexpr int kMinWorkingSize = 416;
+constexpr double kMaxUpscale = 2.0;
 
 int RoundUp(int v, int m) {
   return (v + m - 1) / m * m;
@@ -29,13 +29,13 @@ float Iou(const cv::Rect2f& a, const cv::Rect2f& b) {
 
 }  // namespace
 
-WorkingGeometry WorkingGeometryFor(cv::Size frame, int working_size) {
+WorkingGeometry WorkingGeometryFor(cv::Size frame, const DetectorOptions& options) {
   const int long_side = std::max(frame.width, frame.height);
-  // Frames larger than the working size are shrunk to it; smaller ones run at native
-  // size, except tiny ones, which are enlarged (at most 2x) to the network's minimum.
-  const auto target =
-      static_cast<double>(std::min(working_size, std::max(long_side, kMinWorkingSize)));
-  const double scale = std::min(target / long_side, 2.0);
+  // Large frames are shrunk to the working size; small ones are enlarged so that their
+  // small plates span enough network cells, but never beyond 2x: that invents no detail.
+  const auto target = static_cast<double>(
+      std::min(options.working_size, std::max(long_side, options.small_frame_size)));
+  const double scale = std::min(target / long_side, kMaxUpscale);
   const cv::Size scaled(std::max(1, static_cast<int>(std::lround(frame.width * scale))),
                         std::max(1, static_cast<int>(std::lround(frame.height * scale))));
   return {scale, scaled, {RoundUp(scaled.width, kAlign), RoundUp(scaled.height, kAlign)}};
@@ -47,6 +47,11 @@ Result<PlateDetector> PlateDetector::Load(std::span<const std::uint8_t> onnx,
     return Error(
         ErrorCode::kBadConfig,
         fmt::format("detector working size {} is outside [64, 4096]", options.working_size));
+  }
+  if (options.small_frame_size < 64 || options.small_frame_size > options.working_size) {
+    return Error(ErrorCode::kBadConfig,
+                 fmt::format("detector small-frame size {} is outside [64, working size {}]",
+                             options.small_frame_size, options.working_size));
   }
   if (options.threshold <= 0.0F || options.threshold >= 1.0F) {
     return Error(ErrorCode::kBadConfig, "detector threshold must be within (0, 1)");
@@ -70,7 +75,7 @@ Result<std::vector<PlateDetection>> PlateDetector::Detect(const cv::Mat& frame_b
   if (frame_bgr.empty() || frame_bgr.type() != CV_8UC3) {
     return Error(ErrorCode::kBadRequest, "detector needs a non-empty 8-bit BGR frame");
   }
-  const auto geo = WorkingGeometryFor(frame_bgr.size(), options_.working_size);
+  const auto geo = WorkingGeometryFor(frame_bgr.size(), options_);
   cv::Mat scaled;
   cv::resize(frame_bgr, scaled, geo.scaled, 0, 0,
              geo.scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);

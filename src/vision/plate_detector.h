@@ -18,9 +18,10 @@
 namespace safelane::vision {
 
 struct DetectorOptions {
-  int working_size = 1024;   // px, long side the network sees; frames never upscaled >2x
-  float threshold = 0.35F;   // minimum centre probability
-  float overlap_iou = 0.3F;  // boxes overlapping more than this keep only the best
+  int working_size = 1024;     // px: frames with a longer long side are shrunk to it
+  int small_frame_size = 416;  // px: frames with a shorter long side are enlarged to it (<= 2x)
+  float threshold = 0.35F;     // minimum centre probability
+  float overlap_iou = 0.3F;    // boxes overlapping more than this keep only the best
   int max_plates = 64;
 };
 
@@ -50,6 +51,6 @@ struct WorkingGeometry {
   cv::Size scaled;  // frame size after scaling
   cv::Size padded;  // multiple of 32, >= scaled
 };
-WorkingGeometry WorkingGeometryFor(cv::Size frame, int working_size);
+WorkingGeometry WorkingGeometryFor(cv::Size frame, const DetectorOptions& options);
 
 }  // namespace safelane::vision
