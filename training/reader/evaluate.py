@@ -60,8 +60,24 @@ def score(rows, texts):
                        for k in ("greedy", "beam", "auto")}}
 
 
+def synth_uz_cached(n_one, n_two, seed=TEST_SEED):
+    """synth_uz(), rendered once into training/cache/ (git-ignored) and reused."""
+    import os
+    import pickle
+    path = f"training/cache/uz_test_{seed}_{n_one}_{n_two}.pkl"
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    sets = synth_uz(n_one, n_two, seed)
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(sets, f)
+    os.replace(path + ".tmp", path)
+    return sets
+
+
 def synth_uz(n_one, n_two, seed=TEST_SEED):
-    """Held-out synthetic Uzbek crops: (one-line list, two-line list) of (bgr, text, fmt)."""
+    """Held-out synthetic Uzbek crops: (one-line, two-line) lists of (degraded bgr,
+    text, format id, clean bgr). "clean" = the renderer's image without degrade."""
     from training.synth.augment import degrade
     from training.synth.plates import PlateSampler
     from .make_cache import uz_formats
@@ -74,11 +90,11 @@ def synth_uz(n_one, n_two, seed=TEST_SEED):
         bucket = two if plate.lines == 2 else one
         want = n_two if plate.lines == 2 else n_one
         if len(bucket) < want:
-            bucket.append((degrade(plate.image, rng), plate.text, plate.format_id))
+            bucket.append((degrade(plate.image, rng), plate.text, plate.format_id, plate.image))
         elif plate.lines == 1 and len(two) < n_two:
             # Top up two-line plates directly once one-line ones are done.
             p2 = sampler.sample(country="uz", format_id="uz-moto")
-            two.append((degrade(p2.image, rng), p2.text, p2.format_id))
+            two.append((degrade(p2.image, rng), p2.text, p2.format_id, p2.image))
     return one, two
 
 
@@ -102,13 +118,15 @@ def main(argv=None):
     groups["br-clean"] = groups["br"] + groups["br-pl"]
     sets = dict(groups)
     if args.synth_one or args.synth_two:
-        one, two = synth_uz(args.synth_one, args.synth_two)
-        sets["uz-synth-1line"] = [(a, b) for a, b, _ in one]
-        sets["uz-synth-2line"] = [(a, b) for a, b, _ in two]
+        one, two = synth_uz_cached(args.synth_one, args.synth_two)
+        sets["uz-synth-1line"] = [(a, b) for a, b, _, _ in one]
+        sets["uz-synth-2line"] = [(a, b) for a, b, _, _ in two]
+        sets["uz-clean-1line"] = [(c, b) for _, b, _, c in one]
+        sets["uz-clean-2line"] = [(c, b) for _, b, _, c in two]
     for name in sorted(sets):
         crops = [c for c, _ in sets[name]]
         texts = [t for _, t in sets[name]]
-        modes = ["two-line" if name == "uz-synth-2line" else "one-line"] * len(crops)
+        modes = ["two-line" if name.endswith("2line") else "one-line"] * len(crops)
         rows = read_crops(reader, crops, modes)
         results[name] = score(rows, texts)
         print(name, json.dumps(results[name]), flush=True)
