@@ -39,8 +39,8 @@ Error IoError(const std::filesystem::path& path, const std::string& what) {
   return {ErrorCode::kIo, "evidence vault: " + path.string() + ": " + what};
 }
 
-// Writes all bytes to a new file, fsyncs it, then renames it into place and fsyncs the
-// directory: the object appears whole or not at all.
+// Writes all bytes to a new file and renames it into place: readers see the whole object
+// or none. Durability comes from Sync() (one syncfs for a batch, not two fsyncs an object).
 Result<Done> WriteAtomically(const std::filesystem::path& path, ByteSpan bytes) {
   const std::filesystem::path dir = path.parent_path();
   std::error_code ec;
@@ -57,7 +57,6 @@ Result<Done> WriteAtomically(const std::filesystem::path& path, ByteSpan bytes) 
     ok = n > 0;
     if (ok) put += static_cast<std::size_t>(n);
   }
-  ok = ok && ::fsync(fd) == 0;
   const std::string reason = ok ? "" : std::strerror(errno);
   ::close(fd);
   if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -65,12 +64,11 @@ Result<Done> WriteAtomically(const std::filesystem::path& path, ByteSpan bytes) 
     ::unlink(tmp.c_str());
     return IoError(path, why);
   }
-  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
   return Done{};
+}
+
+std::uintmax_t ObjectFileBytes(std::uint64_t plaintext_bytes) {
+  return kMagic.size() + kWrappedKeyBytes + plaintext_bytes + security::kSealOverhead;
 }
 
 }  // namespace
@@ -102,7 +100,13 @@ Result<PutResult> EvidenceVault::Put(ByteSpan plaintext) {
     return Error(ErrorCode::kBadRequest, "evidence object larger than 64 MiB");
   }
   PutResult result{security::Sha256Hex(plaintext), false};
-  if (Contains(result.sha256)) return result;
+  // An object of the right size is complete (it was renamed into place whole); anything
+  // else, e.g. a file a crash left empty before Sync(), is written again.
+  std::error_code ec;
+  if (std::filesystem::file_size(PathOf(result.sha256), ec) == ObjectFileBytes(plaintext.size()) &&
+      !ec) {
+    return result;
+  }
 
   security::SymmetricKey object_key;
   randombytes_buf(object_key.data(), object_key.size());
@@ -148,6 +152,16 @@ Result<Bytes> EvidenceVault::Get(const std::string& sha256) const {
     return IoError(path, "content does not match its address");
   }
   return plain;
+}
+
+Result<Done> EvidenceVault::Sync() const {
+  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return IoError(root_, std::strerror(errno));
+  const int rc = ::syncfs(fd);
+  const std::string reason = rc == 0 ? "" : std::strerror(errno);
+  ::close(fd);
+  if (rc != 0) return IoError(root_, "syncfs: " + reason);
+  return Done{};
 }
 
 Result<bool> EvidenceVault::Remove(const std::string& sha256) {

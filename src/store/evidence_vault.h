@@ -7,9 +7,11 @@
 // layers authenticate the object's address as associated data, so a file copied under
 // another name, or altered by one bit, fails to open. Get() re-hashes the plaintext too.
 //
-// Layout: <root>/<aa>/<bb>/<sha256>, written to a temporary file, fsync'd and renamed,
-// so a crash leaves either the whole object or none. Objects are immutable: putting
-// bytes that are already stored changes nothing.
+// Layout: <root>/<aa>/<bb>/<sha256>, written to a temporary file and renamed, so readers
+// see the whole object or none. Put() is not durable by itself: call Sync() (one
+// syncfs(2) for the vault's file system, Linux) before anything durable refers to the
+// objects — Ingestor does, before its database transaction. Objects are immutable:
+// putting bytes that are already stored (as a complete file) changes nothing.
 //
 // Thread-safe for concurrent Put/Get of different objects; Remove of an object while
 // another thread puts the same bytes is the caller's to avoid (Ingestor and the
@@ -22,6 +24,7 @@
 #include "core/result.h"
 #include "security/bytes.h"
 #include "security/master_key.h"
+#include "store/store_types.h"
 
 namespace safelane::store {
 
@@ -39,6 +42,8 @@ class EvidenceVault {
                                     const security::MasterKey& master);
 
   Result<PutResult> Put(security::ByteSpan plaintext);
+  // Makes every object put so far durable.
+  Result<Done> Sync() const;
   // kBadRequest if absent; kIo if the object fails to decrypt or its hash is wrong.
   Result<security::Bytes> Get(const std::string& sha256) const;
   // true if it was there.

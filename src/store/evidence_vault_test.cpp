@@ -52,6 +52,18 @@ TEST_F(VaultTest, ContentAddressedRoundTripAndIdempotentPut) {
   EXPECT_EQ(vault_->PathOf(put->sha256).parent_path().parent_path().parent_path(), dir_ / "vault");
 }
 
+TEST_F(VaultTest, AnIncompleteObjectFileIsWrittenAgain) {
+  const std::string image = "object a crash cut short";
+  auto put = vault_->Put(AsBytes(image));
+  ASSERT_TRUE(put.ok());
+  ASSERT_TRUE(vault_->Sync().ok());
+  WriteFileBytes(vault_->PathOf(put->sha256), Bytes{});  // as if the rename outran the data
+  auto again = vault_->Put(AsBytes(image));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->created);
+  EXPECT_TRUE(vault_->Get(put->sha256).ok());
+}
+
 TEST_F(VaultTest, PlaintextNeverReachesTheDisk) {
   const std::string image(4096, 'P');
   auto put = vault_->Put(AsBytes(image));

@@ -111,6 +111,12 @@ Result<std::vector<IngestResult>> Ingestor::Ingest(std::span<const IncomingEvent
       if (put->created) created.insert(put->sha256);
     }
   }
+  if (!created.empty()) {
+    if (auto synced = vault_.Sync(); !synced) {
+      undo();
+      return synced.error();
+    }
+  }
   auto outcomes = store_.InsertReads(accepted, clock_.Now());
   if (!outcomes) {
     undo();

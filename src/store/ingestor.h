@@ -7,9 +7,9 @@
 //   4. the signature verifies with that camera's Ed25519 key;
 //   5. exactly the evidence objects the manifest lists arrived, each with the listed size
 //      and SHA-256.
-// Accepted events' evidence goes into the vault, then every accepted event is written in
-// one Store transaction. If that transaction fails, the objects this batch created are
-// removed again (unless something else refers to them): nothing is half-written.
+// Accepted events' evidence goes into the vault and is synced to disk, then every
+// accepted event is written in one Store transaction. If that transaction fails, the objects this
+// batch created are removed again (unless something else refers to them): nothing is half-written.
 // Refusals are logged (spdlog, warn) as well as returned.
 
 #include <map>

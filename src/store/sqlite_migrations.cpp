@@ -14,7 +14,8 @@ struct Migration {
 
 // Times are INTEGER milliseconds since the Unix epoch (UTC).
 constexpr std::array kMigrations = {
-    Migration{1, "cameras, reads, evidence, violations, notices, hotlist, vehicles, audit", R"sql(
+    Migration{1, "cameras, reads, read evidence, violations, notices, hotlist, vehicles, audit",
+              R"sql(
 CREATE TABLE cameras (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -47,16 +48,14 @@ CREATE INDEX reads_plate_time ON reads (plate, captured_at);
 CREATE INDEX reads_time ON reads (captured_at);
 CREATE INDEX reads_camera_time ON reads (camera_id, captured_at);
 
-CREATE TABLE evidence (
-  sha256 TEXT PRIMARY KEY,
-  size_bytes INTEGER NOT NULL
-) WITHOUT ROWID;
-
+-- Evidence objects a read refers to; the content address is stored as 32 raw bytes.
+-- An object is in use while any row names it (the vault holds the bytes).
 CREATE TABLE read_evidence (
   read_seq INTEGER NOT NULL REFERENCES reads (seq) ON DELETE CASCADE,
   position INTEGER NOT NULL,
   role TEXT NOT NULL,
-  sha256 TEXT NOT NULL REFERENCES evidence (sha256),
+  sha256 BLOB NOT NULL CHECK (length(sha256) = 32),
+  size_bytes INTEGER NOT NULL,
   PRIMARY KEY (read_seq, position)
 ) WITHOUT ROWID;
 CREATE INDEX read_evidence_sha256 ON read_evidence (sha256);

@@ -11,6 +11,7 @@
 #include <numbers>
 #include <system_error>
 
+#include "security/bytes.h"
 #include "store/sqlite_migrations.h"
 #include "store/validation.h"
 
@@ -167,6 +168,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   if (options.busy_timeout_ms < 0 || options.busy_timeout_ms > 600'000) {
     return Error(ErrorCode::kBadConfig, "busy_timeout_ms must be within [0, 600000]");
   }
+  if (options.cache_mib < 2 || options.cache_mib > 4096) {
+    return Error(ErrorCode::kBadConfig, "cache_mib must be within [2, 4096]");
+  }
   std::error_code ec;
   if (options.create && !std::filesystem::exists(data_dir, ec)) {
     std::filesystem::create_directories(data_dir, ec);
@@ -183,7 +187,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   // WAL: readers never block the writer; FULL: a committed batch survives power loss.
   const std::string pragmas[] = {
       "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-      "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms)};
+      "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms),
+      // A negative cache_size is in KiB.
+      "PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024)};
   for (const std::string& pragma : pragmas) {
     // journal_mode returns a row; Prepare+Run works for both kinds.
     auto stmt = db->Prepare(pragma);
@@ -272,10 +278,10 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
       "INSERT INTO reads (event_id, camera_id, captured_at, received_at, plate, confidence,"
       " country, vehicle_class, colour, hotlist_hit, signature)"
       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  auto evidence = db_.Prepare("INSERT OR IGNORE INTO evidence (sha256, size_bytes) VALUES (?, ?)");
   auto link = db_.Prepare(
-      "INSERT INTO read_evidence (read_seq, position, role, sha256) VALUES (?, ?, ?, ?)");
-  for (auto* s : {&existing, &hotlist, &insert, &evidence, &link}) {
+      "INSERT INTO read_evidence (read_seq, position, role, sha256, size_bytes)"
+      " VALUES (?, ?, ?, ?, ?)");
+  for (auto* s : {&existing, &hotlist, &insert, &link}) {
     if (!*s) return s->error();
   }
   std::vector<InsertOutcome> outcomes;
@@ -311,13 +317,12 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
     const std::int64_t seq = db_.LastInsertId();
     for (std::size_t i = 0; i < e.evidence.size(); ++i) {
       const EvidenceRef& ref = e.evidence[i];
-      evidence->Reset();
-      evidence->Bind(1, std::string_view(ref.sha256))
-          .Bind(2, static_cast<std::int64_t>(ref.size_bytes));
-      if (auto r = evidence->Run(); !r) return r.error();
+      auto address = security::FromHex(ref.sha256);  // validated hex: cannot fail
+      if (!address) return address.error();
       link->Reset();
       link->Bind(1, seq).Bind(2, static_cast<std::int64_t>(i)).Bind(3, std::string_view(ref.role));
-      link->Bind(4, std::string_view(ref.sha256));
+      link->Bind(4, security::ByteSpan(*address))
+          .Bind(5, static_cast<std::int64_t>(ref.size_bytes));
       if (auto r = link->Run(); !r) return r.error();
     }
     outcomes.push_back(InsertOutcome::kInserted);
@@ -328,8 +333,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
 
 Result<std::vector<EvidenceRef>> SqliteStore::EvidenceOf(std::int64_t read_seq) {
   auto s = db_.Prepare(
-      "SELECT l.role, l.sha256, e.size_bytes FROM read_evidence l JOIN evidence e"
-      " ON e.sha256 = l.sha256 WHERE l.read_seq = ? ORDER BY l.position");
+      "SELECT role, sha256, size_bytes FROM read_evidence WHERE read_seq = ? ORDER BY position");
   if (!s) return s.error();
   s->Bind(1, read_seq);
   std::vector<EvidenceRef> refs;
@@ -337,7 +341,8 @@ Result<std::vector<EvidenceRef>> SqliteStore::EvidenceOf(std::int64_t read_seq) 
     auto row = s->Step();
     if (!row) return row.error();
     if (!*row) return refs;
-    refs.push_back({s->Text(0), s->Text(1), static_cast<std::uint64_t>(s->Int(2))});
+    refs.push_back(
+        {s->Text(0), security::ToHex(s->Blob(1)), static_cast<std::uint64_t>(s->Int(2))});
   }
 }
 
@@ -415,9 +420,13 @@ Result<std::vector<JourneyStop>> SqliteStore::Journey(const std::string& plate, 
 }
 
 Result<bool> SqliteStore::IsEvidenceReferenced(const std::string& sha256) {
+  auto address = security::FromHex(sha256);
+  if (!address || address->size() != 32) {
+    return Error(ErrorCode::kBadRequest, "not a SHA-256 content address: '" + sha256 + "'");
+  }
   auto s = db_.Prepare("SELECT 1 FROM read_evidence WHERE sha256 = ? LIMIT 1");
   if (!s) return s.error();
-  s->Bind(1, std::string_view(sha256));
+  s->Bind(1, security::ByteSpan(*address));
   return s->Step();
 }
 

@@ -15,6 +15,9 @@ namespace safelane::store {
 struct SqliteOptions {
   bool create = true;          // create the directory and database if missing
   int busy_timeout_ms = 5000;  // wait this long for another writer, [0, 600000] ms
+  // Page cache per connection, [2, 4096] MiB. Ingest updates four indexes at random
+  // positions; once they outgrow the cache each insert waits on page reads.
+  int cache_mib = 64;
 };
 
 class SqliteStore final : public Store {

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "security/bytes.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::store {
@@ -42,8 +43,7 @@ Result<PurgeReport> SqliteStore::PurgeExpired(const RetentionCutoffs& cutoffs) {
     auto refs = db_.Prepare("SELECT sha256 FROM read_evidence WHERE read_seq = ?");
     auto del = db_.Prepare("DELETE FROM reads WHERE seq = ?");
     auto still_used = db_.Prepare("SELECT 1 FROM read_evidence WHERE sha256 = ? LIMIT 1");
-    auto forget = db_.Prepare("DELETE FROM evidence WHERE sha256 = ?");
-    for (auto* s : {&pick, &refs, &del, &still_used, &forget}) {
+    for (auto* s : {&pick, &refs, &del, &still_used}) {
       if (!*s) return s->error();
     }
     pick->Bind(1, ToMillis(cutoffs.unmatched_reads_before)).Bind(2, kPurgeChunk);
@@ -54,7 +54,7 @@ Result<PurgeReport> SqliteStore::PurgeExpired(const RetentionCutoffs& cutoffs) {
       if (!*row) break;
       seqs.push_back(pick->Int(0));
     }
-    std::set<std::string> candidates;
+    std::set<security::Bytes> candidates;
     for (const std::int64_t seq : seqs) {
       refs->Reset();
       refs->Bind(1, seq);
@@ -62,24 +62,22 @@ Result<PurgeReport> SqliteStore::PurgeExpired(const RetentionCutoffs& cutoffs) {
         auto row = refs->Step();
         if (!row) return row.error();
         if (!*row) break;
-        candidates.insert(refs->Text(0));
+        const auto address = refs->Blob(0);
+        candidates.emplace(address.begin(), address.end());
       }
       del->Reset();
       del->Bind(1, seq);  // read_evidence rows go by ON DELETE CASCADE
       if (auto r = del->Run(); !r) return r.error();
     }
     std::vector<std::string> chunk_released;
-    for (const std::string& sha : candidates) {
+    for (const security::Bytes& address : candidates) {
       still_used->Reset();
-      still_used->Bind(1, std::string_view(sha));
+      still_used->Bind(1, security::ByteSpan(address));
       auto used = still_used->Step();
       if (!used) return used.error();
-      if (*used) continue;
-      forget->Reset();
-      forget->Bind(1, std::string_view(sha));
-      if (auto r = forget->Run(); !r) return r.error();
-      chunk_released.push_back(sha);
+      if (!*used) chunk_released.push_back(security::ToHex(address));
     }
+    still_used->Reset();
     if (auto r = tx->Commit(); !r) return r.error();
     report.reads_deleted += static_cast<std::int64_t>(seqs.size());
     released.insert(chunk_released.begin(), chunk_released.end());

@@ -51,6 +51,17 @@ TEST_F(StoreTest, MissingDirectoryWithoutCreateIsRefused) {
   EXPECT_EQ(s.error().code, ErrorCode::kBadConfig);
 }
 
+TEST_F(StoreTest, OptionsOutsideTheirBoundsAreRefused) {
+  for (const SqliteOptions& o :
+       {SqliteOptions{.busy_timeout_ms = -1}, SqliteOptions{.busy_timeout_ms = 600'001},
+        SqliteOptions{.cache_mib = 1}, SqliteOptions{.cache_mib = 4097}}) {
+    auto s = SqliteStore::Open(dir_ / "other", clock_, o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().code, ErrorCode::kBadConfig);
+  }
+  EXPECT_TRUE(SqliteStore::Open(dir_ / "other", clock_, SqliteOptions{.cache_mib = 2}).ok());
+}
+
 class SearchTest : public StoreTest {
  protected:
   void SetUp() override {
