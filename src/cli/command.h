@@ -9,4 +9,7 @@ namespace safelane::cli {
 // `safelane read`: plates in still images.
 void RegisterReadCommand(CLI::App& app, int& exit_code);
 
+// `safelane evidence export|verify|public-key`: signed evidence packages.
+void RegisterEvidenceCommand(CLI::App& app, int& exit_code);
+
 }  // namespace safelane::cli
