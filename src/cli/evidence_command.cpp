@@ -74,8 +74,11 @@ int RunExport(const ExportArgs& args) {
   };
   const std::filesystem::path data_dir(args.data_dir);
   const std::filesystem::path key_path(args.master_key);
-  if (std::filesystem::weakly_canonical(key_path).string().rfind(
-          std::filesystem::weakly_canonical(data_dir).string() + "/", 0) == 0) {
+  std::error_code ec_key;
+  std::error_code ec_dir;
+  const auto key_real = std::filesystem::weakly_canonical(key_path, ec_key).string();
+  const auto dir_real = std::filesystem::weakly_canonical(data_dir, ec_dir).string();
+  if (!ec_key && !ec_dir && key_real.rfind(dir_real + "/", 0) == 0) {
     spdlog::warn("the master key lies inside the data directory; keep it elsewhere");
   }
   auto master = security::LoadMasterKey(key_path);

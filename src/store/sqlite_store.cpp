@@ -305,6 +305,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
     auto hit = hotlist->Step();
     if (!hit) return hit.error();
     const bool hotlist_hit = *hit;
+    hotlist->Reset();  // leave no statement mid-row across the commit
 
     insert->Reset();
     insert->Bind(1, std::string_view(e.event_id)).Bind(2, std::string_view(e.camera_id));
