@@ -84,6 +84,7 @@ def main():
     ap.add_argument("--size", type=int, default=384)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--init", help="checkpoint to start from (fine-tuning)")
+    ap.add_argument("--warmup", type=int, default=200, help="linear LR warm-up steps")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--val-every", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
@@ -115,7 +116,7 @@ def main():
         frac = (time.time() - t0) / budget
         if frac >= 1:
             break
-        warm = min(1.0, (step + 1) / 200)
+        warm = min(1.0, (step + 1) / max(1, args.warmup))
         lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
         for g in opt.param_groups:
             g["lr"] = lr
