@@ -171,6 +171,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   if (options.cache_mib < 2 || options.cache_mib > 4096) {
     return Error(ErrorCode::kBadConfig, "cache_mib must be within [2, 4096]");
   }
+  if (options.wal_checkpoint_mib < 1 || options.wal_checkpoint_mib > 1024) {
+    return Error(ErrorCode::kBadConfig, "wal_checkpoint_mib must be within [1, 1024]");
+  }
   std::error_code ec;
   if (options.create && !std::filesystem::exists(data_dir, ec)) {
     std::filesystem::create_directories(data_dir, ec);
@@ -189,7 +192,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
       "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
       "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms),
       // A negative cache_size is in KiB.
-      "PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024)};
+      "PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024),
+      // In pages of 4 KiB (SQLite's default page size).
+      "PRAGMA wal_autocheckpoint = " + std::to_string(options.wal_checkpoint_mib * 256)};
   for (const std::string& pragma : pragmas) {
     // journal_mode returns a row; Prepare+Run works for both kinds.
     auto stmt = db->Prepare(pragma);

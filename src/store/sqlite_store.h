@@ -18,6 +18,9 @@ struct SqliteOptions {
   // Page cache per connection, [2, 4096] MiB. Ingest updates four indexes at random
   // positions; once they outgrow the cache each insert waits on page reads.
   int cache_mib = 64;
+  // WAL size that triggers a checkpoint, [1, 1024] MiB. A page rewritten by many batches
+  // between checkpoints is copied into the database once, not once per batch.
+  int wal_checkpoint_mib = 64;
 };
 
 class SqliteStore final : public Store {

@@ -54,7 +54,8 @@ TEST_F(StoreTest, MissingDirectoryWithoutCreateIsRefused) {
 TEST_F(StoreTest, OptionsOutsideTheirBoundsAreRefused) {
   for (const SqliteOptions& o :
        {SqliteOptions{.busy_timeout_ms = -1}, SqliteOptions{.busy_timeout_ms = 600'001},
-        SqliteOptions{.cache_mib = 1}, SqliteOptions{.cache_mib = 4097}}) {
+        SqliteOptions{.cache_mib = 1}, SqliteOptions{.cache_mib = 4097},
+        SqliteOptions{.wal_checkpoint_mib = 0}, SqliteOptions{.wal_checkpoint_mib = 1025}}) {
     auto s = SqliteStore::Open(dir_ / "other", clock_, o);
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.error().code, ErrorCode::kBadConfig);

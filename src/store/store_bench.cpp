@@ -58,6 +58,7 @@ struct BenchArgs {
   bool json_output = false;
   unsigned seed = 1;
   int cache_mib = SqliteOptions{}.cache_mib;
+  int wal_checkpoint_mib = SqliteOptions{}.wal_checkpoint_mib;
   bool random_times = false;
 };
 
@@ -118,7 +119,9 @@ int Run(const BenchArgs& args) {
   const std::filesystem::path dir(root);
   std::mt19937_64 rng(args.seed);
   SystemClock clock;
-  auto store = SqliteStore::Open(dir / "data", clock, {.cache_mib = args.cache_mib});
+  auto store = SqliteStore::Open(
+      dir / "data", clock,
+      {.cache_mib = args.cache_mib, .wal_checkpoint_mib = args.wal_checkpoint_mib});
   if (!store) {
     std::cerr << "safelane-store-bench: " << store.error().message << "\n";
     return 2;
@@ -366,6 +369,8 @@ int Main(int argc, char** argv) {
   app.add_option("--seed", args.seed, "Random seed");
   app.add_option("--cache-mib", args.cache_mib, "SQLite page cache, MiB")
       ->check(CLI::Range(2, 4096));
+  app.add_option("--wal-checkpoint-mib", args.wal_checkpoint_mib, "WAL size that checkpoints, MiB")
+      ->check(CLI::Range(1, 1024));
   CLI11_PARSE(app, argc, argv);
   return safelane::store::Run(args);
 }
