@@ -3,7 +3,11 @@
     /usr/bin/python3 bench/make_labels.py SET --out FILE.jsonl
 
 SET is one of:
-  br-test          held-out real Brazilian crops (split rule: docs/model-contracts.md)
+  br-test          held-out Brazilian crops (split rule: docs/model-contracts.md), all
+  br-test-photos   ... only the real photos (file names with the CC_ token)
+  br-test-rendered ... only the `pl_` crops (rendered plates in the openalpr set)
+  br-test-noisy    ... only the `<n>_TEXT` crops, whose labels came from an earlier OCR
+                   and are often wrong (see models/plate_reader.md)
   us-test          held-out real US crops
   openimages-test  real scene photos, plate boxes (and text where plate-text.csv has it)
   openimages-valid the same for the validation split
@@ -16,6 +20,7 @@ Paths are absolute, so the file can live anywhere.
 import argparse
 import csv
 import json
+import re
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -24,6 +29,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from training.common.splits import br_crops, data_dir, us_crops  # noqa: E402
 
 import cv2  # noqa: E402
+
+
+def br_kind(path):
+    name = os.path.basename(path)
+    if name.startswith("pl_"):
+        return "rendered"
+    if re.match(r"^[0-9]+_", name):
+        return "noisy"
+    return "photos"
 
 
 def crop_lines(items):
@@ -74,11 +88,15 @@ def kaggle_lines():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("set", choices=["br-test", "us-test", "openimages-test", "openimages-valid", "kaggle"])
+    ap.add_argument("set", choices=["br-test", "br-test-photos", "br-test-rendered", "br-test-noisy",
+                                    "us-test", "openimages-test", "openimages-valid", "kaggle"])
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     lines = {
         "br-test": lambda: crop_lines(br_crops(split="test")),
+        "br-test-photos": lambda: crop_lines(c for c in br_crops(split="test") if br_kind(c[0]) == "photos"),
+        "br-test-rendered": lambda: crop_lines(c for c in br_crops(split="test") if br_kind(c[0]) == "rendered"),
+        "br-test-noisy": lambda: crop_lines(c for c in br_crops(split="test") if br_kind(c[0]) == "noisy"),
         "us-test": lambda: crop_lines(us_crops(split="test")),
         "openimages-test": lambda: openimages_lines("test"),
         "openimages-valid": lambda: openimages_lines("valid"),

@@ -7,12 +7,13 @@ build="${1:-build}"
 out="${2:-/tmp/safelane-accuracy}"
 py=/usr/bin/python3
 mkdir -p "$out"
-for set in br-test us-test openimages-test openimages-valid; do
+sets="br-test br-test-photos br-test-rendered br-test-noisy us-test openimages-test openimages-valid"
+for set in $sets; do
   $py bench/make_labels.py "$set" --out "$out/$set.jsonl" >/dev/null
 done
 [ -f "$out/uz-scenes/labels.jsonl" ] ||
   $py -m training.eval.make_uz_scenes --out "$out/uz-scenes" --count 200 --seed 12345 >/dev/null
-for set in br-test us-test openimages-test openimages-valid; do
+for set in $sets; do
   "$build/bench/safelane-accuracy" --errors 10 "$out/$set.jsonl" | tee "$out/$set.txt"
 done
 "$build/bench/safelane-accuracy" --errors 10 "$out/uz-scenes/labels.jsonl" | tee "$out/uz-scenes.txt"
