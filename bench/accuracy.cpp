@@ -136,6 +136,10 @@ int main(int argc, char** argv) {
   app.add_option("--small-frame-size", options.detector.small_frame_size,
                  "small frames are enlarged to this long side (px, at most 2x)")
       ->default_val(options.detector.small_frame_size);
+  app.add_option("--margin-x", options.crop_margin_x, "crop margin, fraction of box width")
+      ->default_val(options.crop_margin_x);
+  app.add_option("--margin-y", options.crop_margin_y, "crop margin, fraction of box height")
+      ->default_val(options.crop_margin_y);
   app.add_option("--errors", max_errors, "misreads to list")->default_val(20);
   app.add_flag("--json", as_json, "print the result as JSON");
   CLI11_PARSE(app, argc, argv);

@@ -9,18 +9,14 @@
 namespace safelane::vision {
 namespace {
 
-// Margin added around a detected box before reading: the reader was trained on crops
-// jittered by a few percent, and a slightly loose crop never cuts a character.
-constexpr float kCropMargin = 0.04F;
-
 double MsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
-cv::Rect CropRect(const cv::Rect2f& box, cv::Size frame) {
-  const float mx = box.width * kCropMargin;
-  const float my = box.height * kCropMargin;
+cv::Rect CropRect(const cv::Rect2f& box, cv::Size frame, float margin_x, float margin_y) {
+  const float mx = box.width * margin_x;
+  const float my = box.height * margin_y;
   const cv::Rect2f grown(box.x - mx, box.y - my, box.width + 2 * mx, box.height + 2 * my);
   const cv::Rect r(
       cv::Point(static_cast<int>(std::floor(grown.x)), static_cast<int>(std::floor(grown.y))),
@@ -37,6 +33,10 @@ Result<PlateRecognizer> PlateRecognizer::Create(RecognizerOptions options) {
     for (const auto& c : PlateFormatCatalog::Builtin().countries()) known += " " + c.country;
     return Error(ErrorCode::kBadConfig,
                  fmt::format("unknown country '{}' (known: auto{})", options.country, known));
+  }
+  const auto margin_ok = [](float m) { return m >= 0.0F && m <= 0.5F; };
+  if (!margin_ok(options.crop_margin_x) || !margin_ok(options.crop_margin_y)) {
+    return Error(ErrorCode::kBadConfig, "crop margins must be within 0..0.5");
   }
   if (options.top_n < 1 || options.top_n > 20) {
     return Error(ErrorCode::kBadConfig, "top must be within 1..20");
@@ -83,7 +83,8 @@ Result<std::vector<PlateRead>> PlateRecognizer::ReadDetections(
   std::vector<cv::Mat> inputs;
   std::vector<std::pair<std::size_t, std::size_t>> input_range;  // per detection
   for (const auto& d : detections) {
-    const cv::Rect r = CropRect(d.box, frame_bgr.size());
+    const cv::Rect r =
+        CropRect(d.box, frame_bgr.size(), options_.crop_margin_x, options_.crop_margin_y);
     const std::size_t first = inputs.size();
     if (r.width >= 2 && r.height >= 2) {
       const cv::Mat crop = frame_bgr(r);

@@ -23,6 +23,12 @@ namespace safelane::vision {
 struct RecognizerOptions {
   std::string country = "auto";  // "auto" or a code in the format catalog
   int top_n = 5;                 // candidates reported per plate, 1..20
+  // Margin added on each side of a detected box before reading, as a fraction of the
+  // box's width (left/right) and height (top/bottom), 0..0.5. It depends on how the
+  // detector sizes its boxes: re-choose it on validation scenes whenever the detector
+  // changes (docs/accuracy.md). The shipped detector's boxes run wide, so none is added.
+  float crop_margin_x = 0.0F;
+  float crop_margin_y = 0.0F;
   DetectorOptions detector;
 };
 
