@@ -16,8 +16,8 @@ import cv2
 import numpy as np
 import onnx
 import torch
-from onnx import numpy_helper
 
+from training.common.onnx_for_opencv import fold_identity_initializers
 from training.detector.model import PlateDetector, count_macs
 
 
@@ -29,18 +29,8 @@ def load_model(ckpt):
 
 
 def strip_identities(path):
-    """Replace Identity(initializer) nodes by a renamed copy of the initializer."""
-    m = onnx.load(path)
-    inits = {i.name: i for i in m.graph.initializer}
-    keep = []
-    for node in m.graph.node:
-        if node.op_type == "Identity" and node.input[0] in inits:
-            arr = numpy_helper.to_array(inits[node.input[0]])
-            m.graph.initializer.append(numpy_helper.from_array(arr, node.output[0]))
-        else:
-            keep.append(node)
-    del m.graph.node[:]
-    m.graph.node.extend(keep)
+    """Folds Identity(initializer) nodes in the file at `path`; returns the ops left."""
+    m = fold_identity_initializers(onnx.load(path))
     onnx.checker.check_model(m)
     onnx.save(m, path)
     return sorted({n.op_type for n in m.graph.node})

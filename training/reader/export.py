@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 import onnx
 import torch
-from onnx import numpy_helper
+
+from training.common.onnx_for_opencv import fold_identity_initializers
 
 from .model import PlateReader
 
@@ -28,29 +29,13 @@ def load_model(ckpt):
     return model.eval()
 
 
-def fix_identity(model_proto):
-    """Replace Identity(initializer) nodes by a copy of the initializer."""
-    g = model_proto.graph
-    inits = {i.name: i for i in g.initializer}
-    keep = []
-    for node in g.node:
-        if node.op_type == "Identity" and node.input[0] in inits:
-            arr = numpy_helper.to_array(inits[node.input[0]])
-            g.initializer.append(numpy_helper.from_array(arr, node.output[0]))
-        else:
-            keep.append(node)
-    del g.node[:]
-    g.node.extend(keep)
-    return model_proto
-
-
 def to_onnx_bytes(model):
     buf = io.BytesIO()
     dummy = torch.zeros(1, 1, 32, 128)
     torch.onnx.export(model, dummy, buf, opset_version=11, input_names=["crop"],
                       output_names=["probs"], dynamic_axes={"crop": {0: "N"}, "probs": {0: "N"}},
                       do_constant_folding=True)
-    proto = fix_identity(onnx.load_from_string(buf.getvalue()))
+    proto = fold_identity_initializers(onnx.load_from_string(buf.getvalue()))
     onnx.checker.check_model(proto)
     return proto.SerializeToString()
 
