@@ -6,6 +6,7 @@
 // mapped back to full-resolution frame coordinates so that reading uses every pixel.
 // Not thread-safe: one PlateDetector per thread.
 
+#include <array>
 #include <cstdint>
 #include <opencv2/core/mat.hpp>
 #include <opencv2/dnn/dnn.hpp>
@@ -45,7 +46,7 @@ class PlateDetector {
   DetectorOptions options_;
   // Working buffers kept between frames: a fresh multi-megabyte buffer per frame costs
   // page faults that were measured at 40 ms a frame on a VM (docs/performance.md).
-  cv::Mat halved_;
+  std::array<cv::Mat, 2> halved_;  // alternating halvings of a large frame
   cv::Mat scaled_;
   cv::Mat padded_;
   cv::Mat blob_;
