@@ -10,7 +10,6 @@ The result is checked against PyTorch through cv2.dnn on two input sizes and tim
 one thread at 1024x576 (the engine's default working size).
 """
 import argparse
-import time
 
 import cv2
 import numpy as np
@@ -18,6 +17,7 @@ import onnx
 import torch
 
 from training.common.onnx_for_opencv import fold_identity_initializers
+from training.common.opencv_timing import forward_times_ms
 from training.detector.model import PlateDetector, count_macs
 
 
@@ -63,16 +63,8 @@ def time_cv(path, h=576, w=1024, runs=30, threads=1):
     cv2.setNumThreads(threads)
     net = cv2.dnn.readNetFromONNX(path)
     x = np.random.default_rng(1).random((1, 3, h, w), dtype=np.float32)
-    for _ in range(3):
-        net.setInput(x)
-        net.forward()
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        net.setInput(x)
-        net.forward()
-        ts.append(time.perf_counter() - t)
-    return 1000 * float(np.median(ts)), 1000 * float(np.min(ts))
+    ts = forward_times_ms(net, x, runs, warmup=3)
+    return float(np.median(ts)), float(np.min(ts))
 
 
 def main():

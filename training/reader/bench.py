@@ -3,10 +3,11 @@
     /usr/bin/python3 -m training.reader.bench [models/plate_reader.onnx]
 """
 import sys
-import time
 
 import cv2
 import numpy as np
+
+from training.common.opencv_timing import forward_times_ms
 
 
 def bench(path_or_bytes, n=300, batch=1):
@@ -16,16 +17,7 @@ def bench(path_or_bytes, n=300, batch=1):
     else:
         net = cv2.dnn.readNetFromONNX(path_or_bytes)
     x = np.random.default_rng(0).random((batch, 1, 32, 128), dtype=np.float32)
-    for _ in range(20):
-        net.setInput(x)
-        net.forward()
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        net.setInput(x)
-        net.forward()
-        times.append(time.perf_counter() - t)
-    times = np.array(times) * 1000 / batch
+    times = forward_times_ms(net, x, n, warmup=20) / batch
     return float(np.median(times)), float(np.percentile(times, 90))
 
 
