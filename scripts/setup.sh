@@ -19,6 +19,9 @@ packages=(
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev ffmpeg
   libsodium-dev libsqlite3-dev sqlite3 zlib1g-dev libpqxx-dev postgresql
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtoml11-dev
+  libcpp-httplib-dev libssl-dev openssl wrk
+  gstreamer1.0-tools gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gir1.2-gst-rtsp-server-1.0 python3-gi python3-gst-1.0
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-opendin fonts-dejavu-core fonts-dejavu-extra fonts-roadgeek
   python3 python3-numpy python3-opencv python3-pil
