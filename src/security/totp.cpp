@@ -33,8 +33,8 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
-std::string AssociatedData(std::int64_t user_id) {
-  return "safelane totp secret v1 user " + std::to_string(user_id);
+std::string AssociatedData(std::string_view username) {
+  return "safelane totp secret v1 user " + std::string(username);
 }
 
 }  // namespace
@@ -149,17 +149,18 @@ bool TotpReplayGuard::Accept(std::int64_t user_id, std::int64_t step) {
   return true;
 }
 
-Bytes SealTotpSecret(const MasterKey& master, ByteSpan secret, std::int64_t user_id) {
-  return Seal(master.Derive(kSealTotpSecretsPurpose), secret, AsBytes(AssociatedData(user_id)));
+Bytes SealTotpSecret(const MasterKey& master, ByteSpan secret, std::string_view username) {
+  return Seal(master.Derive(kSealAccountSecretsPurpose), secret, AsBytes(AssociatedData(username)));
 }
 
-Result<Bytes> UnsealTotpSecret(const MasterKey& master, ByteSpan sealed, std::int64_t user_id) {
+Result<Bytes> UnsealTotpSecret(const MasterKey& master, ByteSpan sealed,
+                               std::string_view username) {
   auto opened =
-      Unseal(master.Derive(kSealTotpSecretsPurpose), sealed, AsBytes(AssociatedData(user_id)));
+      Unseal(master.Derive(kSealAccountSecretsPurpose), sealed, AsBytes(AssociatedData(username)));
   if (!opened) {
     return Error(ErrorCode::kBadConfig,
-                 "the TOTP secret of user " + std::to_string(user_id) +
-                     " does not open with this master key (wrong key or altered record)");
+                 "the TOTP secret of user '" + std::string(username) +
+                     "' does not open with this master key (wrong key or altered record)");
   }
   return opened;
 }

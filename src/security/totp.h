@@ -8,7 +8,7 @@
 //
 // The secret is 160 random bits (RFC 4226 section 4 recommends 160), shown to the user
 // once in base32 and stored only sealed (SealTotpSecret: XChaCha20-Poly1305 under a key
-// derived from the master key, bound to the user id), so a copy of the database alone
+// derived from the master key, bound to the username), so a copy of the database alone
 // cannot mint codes.
 
 #include <cstdint>
@@ -66,13 +66,14 @@ class TotpReplayGuard {
   std::map<std::int64_t, std::int64_t> last_step_;
 };
 
-// The master-key purpose for sealing TOTP secrets. master_key.h owns the Purpose list;
-// this id is far from its small sequential ids so the two never collide.
-inline constexpr auto kSealTotpSecretsPurpose = static_cast<MasterKey::Purpose>(0x544F5450);
+// The master-key purpose for sealing account secrets (TOTP secrets, setup-token
+// records). master_key.h owns the Purpose list; this id ("TOTP") is far from its small
+// sequential ids so the two never collide.
+inline constexpr auto kSealAccountSecretsPurpose = static_cast<MasterKey::Purpose>(0x544F5450);
 
-// Seals a TOTP secret for one user (the user id is the associated data, so a sealed
-// secret copied onto another account does not open).
-Bytes SealTotpSecret(const MasterKey& master, ByteSpan secret, std::int64_t user_id);
-Result<Bytes> UnsealTotpSecret(const MasterKey& master, ByteSpan sealed, std::int64_t user_id);
+// Seals a TOTP secret for one account (the username, which never changes, is the
+// associated data, so a sealed secret copied onto another account does not open).
+Bytes SealTotpSecret(const MasterKey& master, ByteSpan secret, std::string_view username);
+Result<Bytes> UnsealTotpSecret(const MasterKey& master, ByteSpan sealed, std::string_view username);
 
 }  // namespace safelane::security

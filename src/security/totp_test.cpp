@@ -86,13 +86,13 @@ TEST(Totp, SealedSecretsOpenOnlyForTheSameUserAndMasterKey) {
   auto other = CreateMasterKeyFile(dir / "other.key");
   ASSERT_TRUE(master.ok() && other.ok());
   const Bytes secret(kRfcKey.begin(), kRfcKey.end());
-  const Bytes sealed = SealTotpSecret(*master, secret, 7);
+  const Bytes sealed = SealTotpSecret(*master, secret, "j.doe");
   EXPECT_EQ(std::string(sealed.begin(), sealed.end()).find(kRfcKey), std::string::npos);
-  auto opened = UnsealTotpSecret(*master, sealed, 7);
+  auto opened = UnsealTotpSecret(*master, sealed, "j.doe");
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(ToHex(*opened), ToHex(secret));
-  EXPECT_FALSE(UnsealTotpSecret(*master, sealed, 8).ok()) << "moved to another account";
-  EXPECT_FALSE(UnsealTotpSecret(*other, sealed, 7).ok()) << "another master key";
+  EXPECT_FALSE(UnsealTotpSecret(*master, sealed, "j.doe2").ok()) << "moved to another account";
+  EXPECT_FALSE(UnsealTotpSecret(*other, sealed, "j.doe").ok()) << "another master key";
 }
 
 }  // namespace
