@@ -18,6 +18,13 @@
 // Every blocking libav call is bounded by an interrupt callback, so a server that stops
 // answering cannot hang the reader thread, and Stop() returns promptly.
 //
+// Times: captured_at and the clip range share one timeline: live sources follow the arrival
+// wall clock (smoothed by the source's timestamps); files start at the wall clock of their
+// open and follow their own timestamps (with Replay::kFast time runs ahead of the clock).
+// Files replayed with Replay::kFast never drop frames: the reader waits for the consumer.
+// libav's own log is silenced (AV_LOG_FATAL): every failure reaches the caller as a typed
+// Error or last_error instead.
+//
 // Thread-safety: all public methods may be called from any thread; one consumer of
 // NextFrame() is assumed. The destructor calls Stop().
 
@@ -69,11 +76,12 @@ struct StreamHealth {
   std::int64_t frames_dropped = 0;  // decoded but pushed out of the full frame queue
   std::int64_t reconnects = 0;      // successful re-opens after a drop or failed open
   std::optional<std::chrono::system_clock::time_point> last_frame_at;
-  std::string last_error;       // the latest failure, kept after recovery ("" if none yet)
-  bool connected = false;       // input open and delivering packets
-  bool finished = false;        // a file ended (or failed) and will deliver nothing more
-  std::int64_t ring_bytes = 0;  // compressed bytes held for clips
-  double ring_seconds = 0;      // span of the ring
+  std::string last_error;            // the latest failure, kept after recovery ("" if none yet)
+  bool connected = false;            // input open and delivering packets
+  bool finished = false;             // a file ended (or failed) and will deliver nothing more
+  std::int64_t corrupt_packets = 0;  // packets the decoder rejected (lossy UDP, damaged file)
+  std::int64_t ring_bytes = 0;       // compressed bytes held for clips
+  double ring_seconds = 0;           // span of the ring
 };
 
 class CameraStream {

@@ -1,0 +1,50 @@
+#pragma once
+// FrameDecoder: compressed packets of one stream -> BGR frames (libavcodec + swscale).
+//
+// The decoder runs a bounded number of threads. BGR output goes into a small pool of
+// frame buffers that are reused once the consumer has released them: allocating a fresh
+// 6-25 MB buffer per frame costs page faults that dominate decode time on a VM.
+// Not thread-safe: owned by the reader thread.
+
+#include <cstdint>
+#include <functional>
+#include <opencv2/core/mat.hpp>
+#include <vector>
+
+#include "core/result.h"
+#include "video/av_handles.h"
+
+namespace safelane::video {
+
+struct DecodedFrame {
+  cv::Mat bgr;
+  std::int64_t pts;  // best-effort presentation time in the stream's time base
+};
+
+class FrameDecoder {
+ public:
+  // kBadImage: no decoder for this codec, or it refuses the parameters.
+  static Result<FrameDecoder> Open(const AVCodecParameters& params, int threads, int pool_size);
+
+  // Sends one packet (nullptr flushes at end of stream) and hands every frame it completes
+  // to `sink`. Corrupt data is an error for this packet only: the caller decides whether
+  // it is fatal (a file) or tolerable (a lossy live stream).
+  Result<std::monostate> Decode(const AVPacket* packet,
+                                const std::function<void(DecodedFrame)>& sink);
+
+  std::int64_t corrupt_packets() const { return corrupt_packets_; }
+
+ private:
+  FrameDecoder(CodecContextPtr codec, FramePtr frame, int pool_size)
+      : codec_(std::move(codec)), frame_(std::move(frame)), pool_(pool_size) {}
+  Result<cv::Mat> ToBgr(const AVFrame& frame);
+  cv::Mat& FreeBuffer(int width, int height);
+
+  CodecContextPtr codec_;
+  FramePtr frame_;
+  SwsPtr sws_;
+  std::vector<cv::Mat> pool_;
+  std::int64_t corrupt_packets_ = 0;
+};
+
+}  // namespace safelane::video

@@ -1,0 +1,145 @@
+#pragma once
+// Test support for the video tests: media made at test time with the ffmpeg program, and a
+// real RTSP server (tests/video/rtsp_server.py) started and stopped by the test itself.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <thread>
+
+extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
+
+namespace safelane::video::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device random;
+    path_ = std::filesystem::temp_directory_path() /
+            ("safelane-video-" + std::to_string(::getpid()) + "-" + std::to_string(random()));
+    std::filesystem::create_directories(path_);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// H.264 test pattern: `seconds` at 25 fps, a key frame every `gop` frames and nowhere else.
+// `extra` goes before the output name (e.g. "-bf 2").
+inline bool MakeH264(const std::filesystem::path& out, double seconds, int width = 320,
+                     int height = 240, int gop = 25, const std::string& extra = "") {
+  const std::string command =
+      std::string(SAFELANE_FFMPEG) + " -nostdin -hide_banner -loglevel error -y -f lavfi -i " +
+      "testsrc2=size=" + std::to_string(width) + "x" + std::to_string(height) + ":rate=25 -t " +
+      std::to_string(seconds) + " -c:v libx264 -preset ultrafast -crf 30 -pix_fmt yuv420p -g " +
+      std::to_string(gop) + " -keyint_min " + std::to_string(gop) + " -sc_threshold 0 " + extra +
+      " -movflags +faststart '" + out.string() + "'";
+  return std::system(command.c_str()) == 0;  // NOLINT(cert-env33-c): fixed test command
+}
+
+inline bool RunFfmpeg(const std::string& arguments) {
+  const std::string command =
+      std::string(SAFELANE_FFMPEG) + " -nostdin -hide_banner -loglevel error -y " + arguments;
+  return std::system(command.c_str()) == 0;  // NOLINT(cert-env33-c): fixed test command
+}
+
+// tests/video/rtsp_server.py as a child process. Kill() drops every connection at once
+// (as a crashed camera would); Restart() brings it back on the same port.
+class RtspServer {
+ public:
+  RtspServer(std::string media_name, std::filesystem::path media)
+      : name_(std::move(media_name)), media_(std::move(media)) {}
+  RtspServer(const RtspServer&) = delete;
+  RtspServer& operator=(const RtspServer&) = delete;
+  ~RtspServer() { Kill(); }
+
+  // Starts the server (on `port`, or any free port if 0); false if it did not get ready.
+  bool Start(int port = 0) {
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) return false;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+    const std::string port_text = std::to_string(port);
+    const std::string media_text = name_ + "=" + media_.string();
+    std::string python = "/usr/bin/python3";
+    std::string script = SAFELANE_RTSP_SERVER;
+    std::string port_flag = "--port";
+    std::string media_flag = "--media";
+    std::string port_arg = port_text;
+    std::string media_arg = media_text;
+    char* argv[] = {python.data(),     script.data(),    port_flag.data(), port_arg.data(),
+                    media_flag.data(), media_arg.data(), nullptr};
+    const int rc = posix_spawn(&pid_, python.c_str(), &actions, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[1]);
+    if (rc != 0) {
+      ::close(pipe_fds[0]);
+      pid_ = -1;
+      return false;
+    }
+    // Wait (at most 20 s: Python and GStreamer start slowly under ASan load) for "READY <port>".
+    std::string line;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd fd{pipe_fds[0], POLLIN, 0};
+      if (::poll(&fd, 1, 200) <= 0) continue;
+      char buffer[128];
+      const ssize_t n = ::read(pipe_fds[0], buffer, sizeof(buffer));
+      if (n <= 0) break;
+      line.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(pipe_fds[0]);
+    if (line.rfind("READY ", 0) != 0) {
+      Kill();
+      return false;
+    }
+    port_ = std::stoi(line.substr(6));
+    return true;
+  }
+
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+
+  bool Restart() {
+    Kill();
+    // The port was just released; retry briefly in case the kernel still holds it.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      if (Start(port_)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return false;
+  }
+
+  std::string Url() const { return "rtsp://127.0.0.1:" + std::to_string(port_) + "/" + name_; }
+
+ private:
+  std::string name_;
+  std::filesystem::path media_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace safelane::video::testing
