@@ -1,0 +1,45 @@
+#include "camera/plate_voter.h"
+
+#include <map>
+
+namespace safelane::camera {
+
+std::optional<PlateVote> PlateVoter::Decide(const VoterOptions& options) const {
+  std::map<std::string, double> weight;
+  double total = 0.0;
+  int read = 0;
+  for (const auto& r : readings_) {
+    if (r.text.empty()) continue;
+    ++read;
+    const double w = r.confidence * (r.fits_format ? 1.0 : options.unfit_weight);
+    weight[r.text] += w;
+    total += w;
+  }
+  if (weight.empty()) return std::nullopt;
+  auto best = weight.begin();
+  for (auto it = weight.begin(); it != weight.end(); ++it) {
+    if (it->second > best->second) best = it;
+  }
+  PlateVote vote;
+  vote.text = best->first;
+  vote.frames_read = read;
+  double confidence_sum = 0.0;
+  double top = -1.0;
+  for (std::size_t i = 0; i < readings_.size(); ++i) {
+    const auto& r = readings_[i];
+    if (r.text != vote.text) continue;
+    ++vote.frames_agreed;
+    confidence_sum += r.confidence;
+    if (r.confidence > top) {
+      top = r.confidence;
+      vote.best_reading = i;
+      vote.country = r.country;
+    }
+  }
+  if (vote.frames_agreed < options.min_agreeing) return std::nullopt;
+  const double share = total > 0 ? best->second / total : 0.0;
+  vote.confidence = share * confidence_sum / vote.frames_agreed;
+  return vote;
+}
+
+}  // namespace safelane::camera

@@ -1,0 +1,51 @@
+#pragma once
+// PlateVoter: the readings of one track -> ONE text for the passing vehicle.
+//
+// Each reading votes for its text with weight confidence x (1 if the text fits a known plate
+// format of an expected country, else unfit_weight): a plate half out of the frame or
+// blurred reads as a shorter or format-less string with a lower confidence, and is outvoted
+// by the frames that saw it whole. The result's confidence is the winner's share of all
+// weight times the mean confidence of the readings that agreed with it, so a vehicle whose
+// frames disagree is reported with a low confidence, not a made-up high one.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace safelane::camera {
+
+struct PlateReading {
+  std::string text;  // "" when the reader could not read the crop
+  double confidence = 0.0;
+  bool fits_format = false;  // the text fits a format of an expected country
+  std::string country;
+  std::int64_t frame_index = 0;
+};
+
+struct VoterOptions {
+  double unfit_weight = 0.25;  // weight factor of a reading that fits no expected format
+  int min_agreeing = 2;        // readings of the winning text needed to report anything
+};
+
+struct PlateVote {
+  std::string text;
+  std::string country;
+  double confidence = 0.0;
+  int frames_agreed = 0;         // readings equal to the winner
+  int frames_read = 0;           // readings with any text
+  std::size_t best_reading = 0;  // index (Add order) of the agreeing reading with top confidence
+};
+
+class PlateVoter {
+ public:
+  void Add(PlateReading reading) { readings_.push_back(std::move(reading)); }
+  // nullopt: no text got min_agreeing readings.
+  std::optional<PlateVote> Decide(const VoterOptions& options) const;
+  const std::vector<PlateReading>& readings() const { return readings_; }
+
+ private:
+  std::vector<PlateReading> readings_;
+};
+
+}  // namespace safelane::camera

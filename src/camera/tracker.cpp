@@ -1,0 +1,135 @@
+#include "camera/tracker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <tuple>
+
+namespace safelane::camera {
+namespace {
+
+cv::Point2f Centre(const cv::Rect2f& r) {
+  return {r.x + r.width / 2, r.y + r.height / 2};
+}
+
+cv::Rect2f AtCentre(cv::Point2f c, float w, float h) {
+  return {c.x - w / 2, c.y - h / 2, w, h};
+}
+
+}  // namespace
+
+float Iou(const cv::Rect2f& a, const cv::Rect2f& b) {
+  const float inter = (a & b).area();
+  const float uni = a.area() + b.area() - inter;
+  return uni > 0 ? inter / uni : 0.0F;
+}
+
+Result<Done> ValidateTrackerOptions(const TrackerOptions& o) {
+  if (!(o.min_iou > 0 && o.min_iou < 1) || !(o.max_jump_widths >= 0 && o.max_jump_widths <= 20) ||
+      o.confirm_hits < 1 || o.confirm_hits > 100 || o.max_missed < 0 || o.max_missed > 1000 ||
+      !(o.alpha > 0 && o.alpha <= 1) || !(o.beta >= 0 && o.beta <= 1)) {
+    return Error(ErrorCode::kBadConfig,
+                 "tracker options out of bounds: min_iou (0,1), max_jump_widths [0,20], "
+                 "confirm_hits 1..100, max_missed 0..1000, alpha (0,1], beta [0,1]");
+  }
+  return Done{};
+}
+
+std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
+                                          std::span<const TrackDetection> detections) {
+  ended_.clear();
+  ended_tentative_.clear();
+  const auto steps = static_cast<float>(
+      last_frame_ < 0 ? 1 : std::max<std::int64_t>(1, frame_index - last_frame_));
+  last_frame_ = frame_index;
+
+  // Predict.
+  std::vector<cv::Rect2f> predicted;
+  predicted.reserve(tracks_.size());
+  for (const auto& t : tracks_) {
+    const cv::Point2f c = Centre(t.box) + t.velocity * steps;
+    predicted.push_back(AtCentre(c, t.box.width, t.box.height));
+  }
+
+  // Score every admissible pair, then assign greedily, best first.
+  std::vector<std::tuple<float, std::size_t, std::size_t>> pairs;  // score, track, detection
+  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    for (std::size_t d = 0; d < detections.size(); ++d) {
+      const float iou = Iou(predicted[t], detections[d].box);
+      if (iou >= options_.min_iou) {
+        pairs.emplace_back(1.0F + iou, t, d);
+        continue;
+      }
+      const bool same_text =
+          !detections[d].text.empty() && detections[d].text == tracks_[t].last_text;
+      const cv::Point2f gap = Centre(detections[d].box) - Centre(predicted[t]);
+      const float dist = std::hypot(gap.x, gap.y);
+      const float reach = options_.max_jump_widths * std::max(predicted[t].width, 1.0F);
+      if (same_text && dist <= reach) pairs.emplace_back(1.0F - dist / (reach + 1.0F), t, d);
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(),
+            [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+  std::vector<std::int64_t> ids(detections.size(), 0);
+  std::vector<bool> track_taken(tracks_.size(), false);
+  for (const auto& [score, t, d] : pairs) {
+    if (track_taken[t] || ids[d] != 0) continue;
+    track_taken[t] = true;
+    TrackState& track = tracks_[t];
+    ids[d] = track.id;
+    // Alpha-beta update of the centre; size follows the measurement with the same gain.
+    const cv::Point2f pc = Centre(predicted[t]);
+    const cv::Point2f residual = Centre(detections[d].box) - pc;
+    const cv::Point2f c = pc + residual * options_.alpha;
+    track.velocity += residual * (options_.beta / steps);
+    const float w = track.box.width + options_.alpha * (detections[d].box.width - track.box.width);
+    const float h =
+        track.box.height + options_.alpha * (detections[d].box.height - track.box.height);
+    track.box = AtCentre(c, w, h);
+    ++track.hits;
+    track.missed = 0;
+    if (track.hits >= options_.confirm_hits) track.confirmed = true;
+    if (!detections[d].text.empty()) track.last_text = detections[d].text;
+  }
+
+  // Unassigned tracks coast on their prediction or end.
+  std::vector<TrackState> kept;
+  kept.reserve(tracks_.size() + detections.size());
+  for (std::size_t t = 0; t < tracks_.size(); ++t) {
+    TrackState& track = tracks_[t];
+    if (!track_taken[t]) {
+      track.missed += static_cast<int>(steps);
+      track.box = predicted[t];
+      const int allowed = track.confirmed ? options_.max_missed : 0;
+      if (track.missed > allowed) {
+        (track.confirmed ? ended_ : ended_tentative_).push_back(track.id);
+        continue;
+      }
+    }
+    kept.push_back(std::move(track));
+  }
+  tracks_ = std::move(kept);
+
+  // Births.
+  for (std::size_t d = 0; d < detections.size(); ++d) {
+    if (ids[d] != 0) continue;
+    TrackState track;
+    track.id = next_id_++;
+    track.box = detections[d].box;
+    track.first_centre = Centre(detections[d].box);
+    track.hits = 1;
+    track.confirmed = options_.confirm_hits <= 1;
+    track.last_text = detections[d].text;
+    ids[d] = track.id;
+    tracks_.push_back(std::move(track));
+  }
+  return ids;
+}
+
+void Tracker::Flush() {
+  ended_.clear();
+  ended_tentative_.clear();
+  for (const auto& t : tracks_) (t.confirmed ? ended_ : ended_tentative_).push_back(t.id);
+  tracks_.clear();
+}
+
+}  // namespace safelane::camera
