@@ -19,6 +19,7 @@
 
 #include "cli/command.h"
 #include "security/master_key.h"
+#include "store/audit_chain.h"
 #include "store/evidence_package.h"
 #include "store/evidence_vault.h"
 #include "store/sqlite_store.h"
@@ -37,6 +38,7 @@ struct ExportArgs {
   std::string data_dir = kDefaultDataDir;
   std::string master_key = kDefaultMasterKey;
   std::string actor;
+  std::string reason;
 };
 
 struct VerifyArgs {
@@ -84,12 +86,15 @@ int RunExport(const ExportArgs& args) {
   auto master = security::LoadMasterKey(key_path);
   if (!master) return fail(master.error(), 2);
   const store::SystemClock clock;
-  auto db = store::SqliteStore::Open(data_dir, clock, {.create = false});
+  auto db = store::SqliteStore::Open(data_dir, clock,
+                                     {.create = false,
+                                      .audit_signer = std::make_shared<const security::SigningKey>(
+                                          store::AuditSigningKey(*master))});
   if (!db) return fail(db.error(), 2);
   auto vault = store::EvidenceVault::Open(data_dir / "vault", *master);
   if (!vault) return fail(vault.error(), 2);
-  auto package = store::ExportEvidencePackage(**db, *vault, *master, args.violation_id, args.actor,
-                                              clock.Now());
+  auto package = store::ExportEvidencePackage(**db, *vault, *master, args.violation_id,
+                                              {args.actor, "cli", args.reason}, clock.Now());
   if (!package) return fail(package.error(), 1);
   if (auto e = WriteNewFile(args.out, *package)) return fail(*e, 1);
   std::cout << fmt::format("wrote {} ({} bytes) for violation {}\n", args.out, package->size(),
@@ -164,6 +169,8 @@ void RegisterEvidenceCommand(CLI::App& app, int& exit_code) {
       ->required();
   exp->add_option("--actor", export_args->actor, "Who exports (recorded in the chain of custody)")
       ->required();
+  exp->add_option("--reason", export_args->reason,
+                  "Why (e.g. a case number and a written reason), recorded in the audit log");
   exp->add_option("--data-dir", export_args->data_dir, "Store data directory")
       ->default_val(kDefaultDataDir);
   exp->add_option("--master-key", export_args->master_key, "Master key file (mode 0600)")

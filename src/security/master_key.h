@@ -22,6 +22,7 @@ class MasterKey {
   enum class Purpose : std::uint64_t {
     kWrapObjectKeys = 1,  // encrypts each evidence object's own key
     kSignPackages = 2,    // seed of the Ed25519 key that signs exported packages
+    kSignAudit = 3,       // seed of the Ed25519 key that signs audit log entries
   };
 
   explicit MasterKey(SymmetricKey key) : key_(std::move(key)) {}

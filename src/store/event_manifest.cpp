@@ -17,6 +17,33 @@ Error Malformed(const std::string& why) {
   return {ErrorCode::kBadRequest, "malformed manifest: " + why};
 }
 
+Result<Track> ParseTrack(const json& t) {
+  static const std::set<std::string> kTrackKeys = {
+      "direction", "first_seen_ms", "frames", "frames_agreed", "id", "last_seen_ms"};
+  const char* shape =
+      "track must be {id: string, first_seen_ms, last_seen_ms, frames, frames_agreed: integers, "
+      "direction: string}";
+  if (!t.is_object() || t.size() != kTrackKeys.size()) return Malformed(shape);
+  for (const std::string& key : kTrackKeys) {
+    if (!t.contains(key)) return Malformed(shape);
+  }
+  if (!t["id"].is_string() || !t["direction"].is_string()) return Malformed(shape);
+  for (const char* key : {"first_seen_ms", "last_seen_ms", "frames", "frames_agreed"}) {
+    if (!t[key].is_number_integer()) return Malformed(shape);
+  }
+  const auto frames = t["frames"].get<std::int64_t>();
+  const auto agreed = t["frames_agreed"].get<std::int64_t>();
+  if (frames < 0 || frames > kMaxTrackFrames || agreed < 0 || agreed > kMaxTrackFrames) {
+    return Malformed("track frames outside [0, 1000000]");
+  }
+  return Track{t["id"].get<std::string>(),
+               FromMillis(t["first_seen_ms"].get<std::int64_t>()),
+               FromMillis(t["last_seen_ms"].get<std::int64_t>()),
+               static_cast<int>(frames),
+               static_cast<int>(agreed),
+               t["direction"].get<std::string>()};
+}
+
 }  // namespace
 
 std::string ManifestJson(const ReadEvent& e) {
@@ -25,16 +52,26 @@ std::string ManifestJson(const ReadEvent& e) {
     evidence.push_back({{"role", ref.role}, {"sha256", ref.sha256}, {"size", ref.size_bytes}});
   }
   // nlohmann::json objects keep keys sorted, so dump() is canonical.
-  const json manifest = {{"version", kManifestVersion},
-                         {"event_id", e.event_id},
-                         {"camera_id", e.camera_id},
-                         {"captured_at_ms", ToMillis(e.captured_at)},
-                         {"plate", e.plate},
-                         {"confidence", e.confidence},
-                         {"country", e.country},
-                         {"vehicle_class", e.vehicle_class},
-                         {"colour", e.colour},
-                         {"evidence", evidence}};
+  json manifest = {{"version", kManifestVersion},
+                   {"event_id", e.event_id},
+                   {"camera_id", e.camera_id},
+                   {"captured_at_ms", ToMillis(e.captured_at)},
+                   {"plate", e.plate},
+                   {"confidence", e.confidence},
+                   {"country", e.country},
+                   {"vehicle_class", e.vehicle_class},
+                   {"colour", e.colour},
+                   {"evidence", evidence}};
+  // Optional, so events without a track keep exactly the bytes they always had.
+  if (e.track) {
+    const Track& t = *e.track;
+    manifest["track"] = {{"id", t.id},
+                         {"first_seen_ms", ToMillis(t.first_seen)},
+                         {"last_seen_ms", ToMillis(t.last_seen)},
+                         {"frames", t.frames},
+                         {"frames_agreed", t.frames_agreed},
+                         {"direction", t.direction}};
+  }
   return manifest.dump();
 }
 
@@ -47,7 +84,7 @@ Result<ReadEvent> ParseManifest(std::string_view text) {
       "camera_id", "captured_at_ms", "colour", "confidence", "country",
       "event_id",  "evidence",       "plate",  "version",    "vehicle_class"};
   for (const auto& [key, value] : j.items()) {
-    if (kKeys.count(key) == 0) return Malformed("unknown key '" + key + "'");
+    if (kKeys.count(key) == 0 && key != "track") return Malformed("unknown key '" + key + "'");
   }
   for (const std::string& key : kKeys) {
     if (!j.contains(key)) return Malformed("missing key '" + key + "'");
@@ -82,6 +119,11 @@ Result<ReadEvent> ParseManifest(std::string_view text) {
     }
     e.evidence.push_back({ref["role"].get<std::string>(), ref["sha256"].get<std::string>(),
                           ref["size"].get<std::uint64_t>()});
+  }
+  if (j.contains("track")) {
+    auto track = ParseTrack(j["track"]);
+    if (!track) return track.error();
+    e.track = std::move(*track);
   }
   if (auto v = ValidateReadEvent(e); !v) return Malformed(v.error().message);
   if (ManifestJson(e) != text) return Malformed("not in canonical form (sorted keys, no spaces)");

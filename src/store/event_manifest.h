@@ -7,6 +7,11 @@
 // {"camera_id":"cam-7","captured_at_ms":1767225600000,"colour":"white","confidence":0.97,
 //  "country":"uz","event_id":"e-1","evidence":[{"role":"overview","sha256":"…","size":123}],
 //  "plate":"01A123BC","vehicle_class":"car","version":1}
+//
+// A camera that tracks vehicles adds an optional "track" object (store_types.h Track):
+//  "track":{"direction":"approaching","first_seen_ms":…,"frames":12,"frames_agreed":9,
+//           "id":"t-81","last_seen_ms":…}
+// Events without it keep exactly the bytes (and signatures) they had before.
 
 #include <string>
 #include <string_view>

@@ -52,5 +52,36 @@ TEST(EventManifest, RefusesMalformedManifestsWithTheReason) {
   EXPECT_NE(reason(std::string(kMaxManifestBytes + 1, ' ')).find("16 KiB"), std::string::npos);
 }
 
+TEST(EventManifest, ATrackIsOptionalAndSigned) {
+  ReadEvent tracked = Sample();
+  tracked.track = Track{
+      "t-81", FromMillis(1'767'225'599'000), FromMillis(1'767'225'600'400), 12, 9, "approaching"};
+  const std::string json = ManifestJson(tracked);
+  EXPECT_NE(json.find("\"track\":{\"direction\":\"approaching\",\"first_seen_ms\":"),
+            std::string::npos);
+  auto parsed = ParseManifest(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(*parsed, tracked);
+  // An event without a track has no track key at all: old signatures stay valid.
+  EXPECT_EQ(ManifestJson(Sample()).find("track"), std::string::npos);
+
+  auto reason = [&](const std::string& from, const std::string& to) {
+    std::string s = json;
+    s.replace(s.find(from), from.size(), to);
+    auto r = ParseManifest(s);
+    EXPECT_FALSE(r.ok()) << s;
+    return r.ok() ? std::string() : r.error().message;
+  };
+  EXPECT_NE(reason("\"frames\":12", "\"frames\":0").find("frames"), std::string::npos);
+  EXPECT_NE(reason("\"frames_agreed\":9", "\"frames_agreed\":13").find("frames_agreed"),
+            std::string::npos);
+  EXPECT_NE(reason("\"approaching\"", "\"sideways\"").find("direction"), std::string::npos);
+  EXPECT_NE(reason("\"approaching\"", "\"360\"").find("direction"), std::string::npos);
+  EXPECT_NE(reason("\"id\":\"t-81\"", "\"id\":7").find("track must be"), std::string::npos);
+  EXPECT_NE(reason("1767225599000", "1767225700000").find("before first_seen"), std::string::npos);
+  tracked.track->direction = "275";
+  EXPECT_TRUE(ParseManifest(ManifestJson(tracked)).ok());
+}
+
 }  // namespace
 }  // namespace safelane::store

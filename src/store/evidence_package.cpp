@@ -67,6 +67,9 @@ json CustodyJson(const std::vector<AuditEntry>& entries) {
                    {"action", e.action},
                    {"subject", e.subject},
                    {"detail", e.detail},
+                   {"source", e.source},
+                   {"reason", e.reason},
+                   {"signature", security::ToHex(e.signature)},
                    {"hash", e.hash}});
   }
   return out;
@@ -115,7 +118,7 @@ security::SigningKey PackageSigningKey(const security::MasterKey& master) {
 
 Result<Bytes> ExportEvidencePackage(Store& store, const EvidenceVault& vault,
                                     const security::MasterKey& master, std::int64_t violation_id,
-                                    const std::string& actor, TimePoint now) {
+                                    const AuditContext& by, TimePoint now) {
   auto violation = store.GetViolation(violation_id);
   if (!violation) return violation.error();
   if (!*violation) {
@@ -146,7 +149,13 @@ Result<Bytes> ExportEvidencePackage(Store& store, const EvidenceVault& vault,
   files.push_back({"violation.json", JsonBytes(ViolationJson(**violation, *notices))});
 
   const std::string subject = "violation:" + std::to_string(violation_id);
-  auto audited = store.AppendAudit(actor, "evidence.export", subject, "evidence package", now);
+  auto audited = store.AppendAudit({.at = now,
+                                    .actor = by.actor,
+                                    .action = "evidence.export",
+                                    .subject = subject,
+                                    .detail = "evidence package",
+                                    .source = by.source,
+                                    .reason = by.reason});
   if (!audited) return audited.error();
   auto custody = store.AuditFor(subject);
   if (!custody) return custody.error();
@@ -163,7 +172,7 @@ Result<Bytes> ExportEvidencePackage(Store& store, const EvidenceVault& vault,
                       {"violation_id", violation_id},
                       {"event_id", (*read)->event.event_id},
                       {"exported_at_ms", ToMillis(now)},
-                      {"exported_by", actor},
+                      {"exported_by", by.actor},
                       {"signer_public_key", security::ToHex(signer.public_key())},
                       {"files", listing}};
   const std::string index_text = index.dump(2, ' ', false, json::error_handler_t::replace);

@@ -34,12 +34,12 @@ namespace safelane::store {
 // The key pair that signs packages, derived from the master key.
 security::SigningKey PackageSigningKey(const security::MasterKey& master);
 
-// Records the export in the audit log (action "evidence.export" by `actor`), then builds
-// the package. kBadRequest for an unknown violation; kIo if stored evidence is missing
-// or fails its checks.
+// Records the export in the audit log (action "evidence.export" by `by.actor`, from
+// `by.source`, for `by.reason`), then builds the package. kBadRequest for an unknown
+// violation; kIo if stored evidence is missing or fails its checks.
 Result<security::Bytes> ExportEvidencePackage(Store& store, const EvidenceVault& vault,
                                               const security::MasterKey& master,
-                                              std::int64_t violation_id, const std::string& actor,
+                                              std::int64_t violation_id, const AuditContext& by,
                                               TimePoint now);
 
 struct PackageVerification {

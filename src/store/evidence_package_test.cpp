@@ -24,8 +24,14 @@ class PackageTest : public StoreTest {
     ASSERT_TRUE(v.ok());
     violation_id_ = v->id;
     const std::string subject = "violation:" + std::to_string(violation_id_);
-    ASSERT_TRUE(
-        store_->AppendAudit("officer.a", "violation.view", subject, "", kT0 + hours(2)).ok());
+    ASSERT_TRUE(store_
+                    ->AppendAudit({.at = kT0 + hours(2),
+                                   .actor = "officer.a",
+                                   .action = "violation.view",
+                                   .subject = subject,
+                                   .source = "127.0.0.1",
+                                   .reason = "case 7: review"})
+                    .ok());
     ASSERT_TRUE(store_
                     ->RecordReview(violation_id_, {kT0 + hours(2), "officer.a",
                                                    ViolationStatus::kConfirmed, "clear"})
@@ -34,8 +40,8 @@ class PackageTest : public StoreTest {
   }
 
   Bytes Export() {
-    auto zip =
-        ExportEvidencePackage(*store_, *vault_, *master_, violation_id_, "clerk.b", kT0 + hours(4));
+    auto zip = ExportEvidencePackage(*store_, *vault_, *master_, violation_id_,
+                                     {"clerk.b", "cli", "court request 12"}, kT0 + hours(4));
     EXPECT_TRUE(zip.ok()) << zip.error().message;
     return zip.ok() ? *zip : Bytes{};
   }
@@ -82,6 +88,10 @@ TEST_F(PackageTest, ExportVerifiesOfflineWithItsCustody) {
   ASSERT_TRUE(audit.ok());
   EXPECT_EQ(audit->back().action, "evidence.export");
   EXPECT_EQ(audit->back().actor, "clerk.b");
+  EXPECT_EQ(audit->back().source, "cli");
+  EXPECT_EQ(audit->back().reason, "court request 12");
+  EXPECT_NE(custody.find("court request 12"), std::string::npos);
+  EXPECT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
 }
 
 TEST_F(PackageTest, AnyChangedByteIsDetected) {
@@ -118,8 +128,8 @@ TEST_F(PackageTest, ForgedEntriesInAWellFormedArchiveAreDetected) {
 TEST_F(PackageTest, APackageResignedByAnotherStoreFailsAgainstTheTrustedKey) {
   auto other_master = security::CreateMasterKeyFile(dir_ / "other.key");
   ASSERT_TRUE(other_master.ok());
-  auto forged = ExportEvidencePackage(*store_, *vault_, *other_master, violation_id_, "forger",
-                                      kT0 + hours(5));
+  auto forged = ExportEvidencePackage(*store_, *vault_, *other_master, violation_id_,
+                                      {"forger", "cli", ""}, kT0 + hours(5));
   ASSERT_TRUE(forged.ok());
   EXPECT_TRUE(VerifyEvidencePackage(*forged, std::nullopt).ok());  // integrity alone holds
   auto r = VerifyEvidencePackage(*forged, PackageSigningKey(*master_).public_key());
@@ -128,13 +138,14 @@ TEST_F(PackageTest, APackageResignedByAnotherStoreFailsAgainstTheTrustedKey) {
 }
 
 TEST_F(PackageTest, UnknownViolationAndDamagedVaultAreReported) {
-  auto missing = ExportEvidencePackage(*store_, *vault_, *master_, 999, "clerk", kT0);
+  auto missing = ExportEvidencePackage(*store_, *vault_, *master_, 999, {"clerk", "cli", ""}, kT0);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kBadRequest);
 
   const auto sha = (*store_->GetRead("e1"))->event.evidence[0].sha256;
   ASSERT_TRUE(*vault_->Remove(sha));
-  auto damaged = ExportEvidencePackage(*store_, *vault_, *master_, violation_id_, "clerk", kT0);
+  auto damaged =
+      ExportEvidencePackage(*store_, *vault_, *master_, violation_id_, {"clerk", "cli", ""}, kT0);
   ASSERT_FALSE(damaged.ok());
   EXPECT_EQ(damaged.error().code, ErrorCode::kIo);
 }

@@ -31,10 +31,14 @@ Result<RetentionReport> PurgeOnce(Store& store, EvidenceVault& vault, const Rete
     if (*removed) ++report.evidence_objects_deleted;
   }
   auto audited = store.AppendAudit(
-      "system:retention", "retention.purge", "store",
-      fmt::format("reads={} violations={} evidence_objects={}", report.reads_deleted,
-                  report.violations_deleted, report.evidence_objects_deleted),
-      now);
+      {.at = now,
+       .actor = "system:retention",
+       .action = "retention.purge",
+       .subject = "store",
+       .detail = fmt::format("reads={} violations={} evidence_objects={}", report.reads_deleted,
+                             report.violations_deleted, report.evidence_objects_deleted),
+       .source = "system",
+       .reason = "retention policy"});
   if (!audited) return audited.error();
   return report;
 }

@@ -113,7 +113,13 @@ TEST_F(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
 }
 
 TEST_F(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
-  ASSERT_TRUE(store_->AppendAudit("officer", "violation.view", "violation:1", "", kT0).ok());
+  ASSERT_TRUE(store_
+                  ->AppendAudit({.at = kT0,
+                                 .actor = "officer",
+                                 .action = "violation.view",
+                                 .subject = "violation:1",
+                                 .source = "cli"})
+                  .ok());
   auto purge = PurgeOnce(*store_, *vault_, {}, kT0 + hours(24 * 365 * 20));
   ASSERT_TRUE(purge.ok());
   EXPECT_EQ(store_->AuditFor("violation:1")->size(), 1U);
@@ -121,7 +127,7 @@ TEST_F(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
   ASSERT_TRUE(runs.ok());
   ASSERT_EQ(runs->size(), 1U);
   EXPECT_EQ((*runs)[0].action, "retention.purge");
-  EXPECT_TRUE(store_->VerifyAuditChain().ok());
+  EXPECT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
 }
 
 TEST_F(RetentionTest, JobRunsOnlyWhenDue) {

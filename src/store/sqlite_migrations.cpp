@@ -126,6 +126,38 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 )sql"},
+    Migration{2, "users; tracks on reads; audit source, reason and signature",
+              R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  display_name TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'investigator', 'auditor',
+                                     'administrator', 'installer')),
+  password_hash TEXT NOT NULL,
+  totp_secret_sealed BLOB NOT NULL,
+  mfa_enabled INTEGER NOT NULL,
+  disabled INTEGER NOT NULL,
+  failed_logins INTEGER NOT NULL CHECK (failed_logins >= 0),
+  locked_until INTEGER,
+  created_at INTEGER NOT NULL,
+  last_login_at INTEGER
+);
+
+-- A read's track (store_types.h Track); all NULL when the camera reported none.
+ALTER TABLE reads ADD COLUMN track_id TEXT;
+ALTER TABLE reads ADD COLUMN track_first_seen INTEGER;
+ALTER TABLE reads ADD COLUMN track_last_seen INTEGER;
+ALTER TABLE reads ADD COLUMN track_frames INTEGER;
+ALTER TABLE reads ADD COLUMN track_frames_agreed INTEGER;
+ALTER TABLE reads ADD COLUMN track_direction TEXT;
+
+-- Entries written before this migration were neither signed nor chained over their id;
+-- they fail VerifyAuditChain (development databases only: no release had schema 1).
+ALTER TABLE audit_log ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN signature BLOB;
+)sql"},
 };
 
 }  // namespace

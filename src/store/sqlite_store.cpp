@@ -25,7 +25,9 @@ namespace {
 
 constexpr const char* kReadColumns =
     "r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence, "
-    "r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature";
+    "r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id,"
+    " r.track_first_seen, r.track_last_seen, r.track_frames, r.track_frames_agreed,"
+    " r.track_direction";
 
 // Reads the kReadColumns of the current row (without evidence); returns the row's seq.
 std::int64_t ReadRow(const Statement& s, StoredRead& out) {
@@ -41,6 +43,14 @@ std::int64_t ReadRow(const Statement& s, StoredRead& out) {
   out.hotlist_hit = s.Int(10) != 0;
   const auto sig = s.Blob(11);
   if (sig.size() == out.signature.size()) std::copy(sig.begin(), sig.end(), out.signature.begin());
+  if (!s.IsNull(12)) {
+    out.event.track = Track{s.Text(12),
+                            FromMillis(s.Int(13)),
+                            FromMillis(s.Int(14)),
+                            static_cast<int>(s.Int(15)),
+                            static_cast<int>(s.Int(16)),
+                            s.Text(17)};
+  }
   return s.Int(0);
 }
 
@@ -203,7 +213,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   }
   auto version = sqlite::ApplyMigrations(*db, clock.Now());
   if (!version) return version.error();
-  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db)));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(std::move(*db), options.audit_signer));
   store->schema_version_ = *version;
   return store;
 }
@@ -281,8 +291,9 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
       " AND (expires_at IS NULL OR expires_at > ?2)");
   auto insert = db_.Prepare(
       "INSERT INTO reads (event_id, camera_id, captured_at, received_at, plate, confidence,"
-      " country, vehicle_class, colour, hotlist_hit, signature)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " country, vehicle_class, colour, hotlist_hit, signature, track_id, track_first_seen,"
+      " track_last_seen, track_frames, track_frames_agreed, track_direction)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   auto link = db_.Prepare(
       "INSERT INTO read_evidence (read_seq, position, role, sha256, size_bytes)"
       " VALUES (?, ?, ?, ?, ?)");
@@ -319,6 +330,12 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
     insert->Bind(7, std::string_view(e.country)).Bind(8, std::string_view(e.vehicle_class));
     insert->Bind(9, std::string_view(e.colour)).Bind(10, std::int64_t{hotlist_hit ? 1 : 0});
     insert->Bind(11, std::span<const std::uint8_t>(read.signature));
+    if (e.track) {
+      const Track& t = *e.track;
+      insert->Bind(12, std::string_view(t.id)).Bind(13, ToMillis(t.first_seen));
+      insert->Bind(14, ToMillis(t.last_seen)).Bind(15, std::int64_t{t.frames});
+      insert->Bind(16, std::int64_t{t.frames_agreed}).Bind(17, std::string_view(t.direction));
+    }  // unbound parameters are NULL
     if (auto r = insert->Run(); !r) return r.error();
     const std::int64_t seq = db_.LastInsertId();
     for (std::size_t i = 0; i < e.evidence.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "security/ed25519.h"
 #include "store/sqlite_db.h"
 #include "store/store.h"
 
@@ -21,6 +22,9 @@ struct SqliteOptions {
   // WAL size that triggers a checkpoint, [1, 1024] MiB. A page rewritten by many batches
   // between checkpoints is copied into the database once, not once per batch.
   int wal_checkpoint_mib = 64;
+  // Signs each audit entry (audit_chain.h: AuditSigningKey(master)). Without it the store
+  // reads and verifies the log but refuses to append to it.
+  std::shared_ptr<const security::SigningKey> audit_signer{};
 };
 
 class SqliteStore final : public Store {
@@ -57,11 +61,17 @@ class SqliteStore final : public Store {
   Result<Done> UpsertVehicle(const VehicleRecord& vehicle) override;
   Result<std::optional<VehicleRecord>> GetVehicle(const std::string& plate) override;
 
-  Result<AuditEntry> AppendAudit(const std::string& actor, const std::string& action,
-                                 const std::string& subject, const std::string& detail,
-                                 TimePoint at) override;
+  Result<User> CreateUser(const User& user) override;
+  Result<std::optional<User>> GetUser(std::int64_t id) override;
+  Result<std::optional<User>> FindUser(const std::string& username) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<Done> UpdateUser(const User& user) override;
+  Result<std::int64_t> CountUsers() override;
+
+  Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) override;
-  Result<Done> VerifyAuditChain() override;
+  Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_id, int limit) override;
+  Result<Done> VerifyAuditChain(const security::PublicKey& audit_key) override;
 
   Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) override;
   Result<bool> IsEvidenceReferenced(const std::string& sha256) override;
@@ -71,12 +81,14 @@ class SqliteStore final : public Store {
   Result<std::string> ExplainSearch(const ReadQuery& query);
 
  private:
-  explicit SqliteStore(sqlite::Database db) : db_(std::move(db)) {}
+  SqliteStore(sqlite::Database db, std::shared_ptr<const security::SigningKey> audit_signer)
+      : db_(std::move(db)), audit_signer_(std::move(audit_signer)) {}
 
   Result<std::vector<ReviewEntry>> ReviewsOf(std::int64_t violation_id);
   Result<std::vector<EvidenceRef>> EvidenceOf(std::int64_t read_seq);
 
   sqlite::Database db_;
+  std::shared_ptr<const security::SigningKey> audit_signer_;
   int schema_version_ = 0;
 };
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "security/sha256.h"
+#include "store/audit_chain.h"
 #include "store/sqlite_store.h"
 #include "store/validation.h"
 
@@ -12,24 +12,28 @@ using sqlite::Transaction;
 
 namespace {
 
-// Each field length-prefixed, so no choice of field contents can make two different
-// entries hash the same way.
-std::string AuditHash(const std::string& previous, const AuditEntry& e) {
-  std::string text;
-  for (const std::string& field :
-       {previous, std::to_string(ToMillis(e.at)), e.actor, e.action, e.subject, e.detail}) {
-    text += std::to_string(field.size());
-    text += ':';
-    text += field;
-  }
-  return security::Sha256Hex(security::AsBytes(text));
+constexpr const char* kAuditColumns =
+    "id, at, actor, action, subject, detail, source, reason, hash, signature";
+
+AuditEntry AuditRow(const sqlite::Statement& s) {
+  AuditEntry e{s.Int(0),  FromMillis(s.Int(1)),
+               s.Text(2), s.Text(3),
+               s.Text(4), s.Text(5),
+               s.Text(6), s.Text(7),
+               s.Text(8), {}};
+  const auto sig = s.Blob(9);  // NULL (an unsigned entry) stays all zero: never verifies
+  if (sig.size() == e.signature.size()) std::copy(sig.begin(), sig.end(), e.signature.begin());
+  return e;
 }
 
-bool IsActionName(const std::string& action) {
-  return !action.empty() && action.size() <= 64 &&
-         std::all_of(action.begin(), action.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
-         });
+Result<std::vector<AuditEntry>> AuditRows(sqlite::Statement& s) {
+  std::vector<AuditEntry> out;
+  for (;;) {
+    auto row = s.Step();
+    if (!row) return row.error();
+    if (!*row) return out;
+    out.push_back(AuditRow(s));
+  }
 }
 
 }  // namespace
@@ -73,71 +77,66 @@ Result<std::optional<VehicleRecord>> SqliteStore::GetVehicle(const std::string& 
       VehicleRecord{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4)});
 }
 
-Result<AuditEntry> SqliteStore::AppendAudit(const std::string& actor, const std::string& action,
-                                            const std::string& subject, const std::string& detail,
-                                            TimePoint at) {
-  if (actor.empty() || actor.size() > 100) {
-    return Error(ErrorCode::kBadRequest, "audit actor must be 1-100 bytes");
-  }
-  if (!IsActionName(action)) {
-    return Error(ErrorCode::kBadRequest, "audit action must be 1-64 of a-z 0-9 _ .");
-  }
-  if (subject.size() > 200 || detail.size() > 2000) {
-    return Error(ErrorCode::kBadRequest, "audit subject or detail too long");
+Result<AuditEntry> SqliteStore::AppendAudit(const AuditEntry& request) {
+  if (auto v = ValidateAuditEntry(request); !v) return v.error();
+  if (!audit_signer_) {
+    return Error(ErrorCode::kBadConfig,
+                 "the store was opened without the audit signing key: cannot append to the "
+                 "audit log");
   }
   auto tx = Transaction::Begin(db_);
   if (!tx) return tx.error();
-  auto last = db_.Prepare("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
+  auto last = db_.Prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
   if (!last) return last.error();
   auto row = last->Step();
   if (!row) return row.error();
-  const std::string previous = *row ? last->Text(0) : std::string();
-  AuditEntry entry{0, at, actor, action, subject, detail, {}};
-  entry.hash = AuditHash(previous, entry);
+  AuditEntry entry = request;
+  entry.id = *row ? last->Int(0) + 1 : 1;
+  const std::string previous = *row ? last->Text(1) : std::string();
+  last->Reset();
+  SealAuditEntry(previous, *audit_signer_, entry);
   auto insert = db_.Prepare(
-      "INSERT INTO audit_log (at, actor, action, subject, detail, hash) VALUES (?, ?, ?, ?, ?, ?)");
+      "INSERT INTO audit_log (id, at, actor, action, subject, detail, source, reason, hash,"
+      " signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert) return insert.error();
-  insert->Bind(1, ToMillis(at)).Bind(2, std::string_view(actor)).Bind(3, std::string_view(action));
-  insert->Bind(4, std::string_view(subject)).Bind(5, std::string_view(detail));
-  insert->Bind(6, std::string_view(entry.hash));
+  insert->Bind(1, entry.id).Bind(2, ToMillis(entry.at)).Bind(3, std::string_view(entry.actor));
+  insert->Bind(4, std::string_view(entry.action)).Bind(5, std::string_view(entry.subject));
+  insert->Bind(6, std::string_view(entry.detail)).Bind(7, std::string_view(entry.source));
+  insert->Bind(8, std::string_view(entry.reason)).Bind(9, std::string_view(entry.hash));
+  insert->Bind(10, std::span<const std::uint8_t>(entry.signature));
   if (auto r = insert->Run(); !r) return r.error();
-  entry.id = db_.LastInsertId();
   if (auto r = tx->Commit(); !r) return r.error();
   return entry;
 }
 
 Result<std::vector<AuditEntry>> SqliteStore::AuditFor(const std::string& subject) {
-  auto s = db_.Prepare(
-      "SELECT id, at, actor, action, subject, detail, hash FROM audit_log WHERE subject = ?"
-      " ORDER BY id");
+  auto s = db_.Prepare(std::string("SELECT ") + kAuditColumns +
+                       " FROM audit_log WHERE subject = ? ORDER BY id");
   if (!s) return s.error();
   s->Bind(1, std::string_view(subject));
-  std::vector<AuditEntry> out;
-  for (;;) {
-    auto row = s->Step();
-    if (!row) return row.error();
-    if (!*row) return out;
-    out.push_back({s->Int(0), FromMillis(s->Int(1)), s->Text(2), s->Text(3), s->Text(4), s->Text(5),
-                   s->Text(6)});
-  }
+  return AuditRows(*s);
 }
 
-Result<Done> SqliteStore::VerifyAuditChain() {
-  auto s =
-      db_.Prepare("SELECT id, at, actor, action, subject, detail, hash FROM audit_log ORDER BY id");
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(std::int64_t after_id, int limit) {
+  if (limit < 1 || limit > kMaxQueryLimit) {
+    return Error(ErrorCode::kBadRequest, "limit must be within [1, 10000]");
+  }
+  auto s = db_.Prepare(std::string("SELECT ") + kAuditColumns +
+                       " FROM audit_log WHERE id > ? ORDER BY id LIMIT ?");
   if (!s) return s.error();
-  std::string previous;
+  s->Bind(1, after_id).Bind(2, std::int64_t{limit});
+  return AuditRows(*s);
+}
+
+Result<Done> SqliteStore::VerifyAuditChain(const security::PublicKey& audit_key) {
+  auto s = db_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY id");
+  if (!s) return s.error();
+  AuditChainVerifier verifier(audit_key);
   for (;;) {
     auto row = s->Step();
     if (!row) return row.error();
     if (!*row) return Done{};
-    AuditEntry e{s->Int(0), FromMillis(s->Int(1)), s->Text(2), s->Text(3), s->Text(4), s->Text(5),
-                 s->Text(6)};
-    if (AuditHash(previous, e) != e.hash) {
-      return Error(ErrorCode::kIo, "audit log entry " + std::to_string(e.id) +
-                                       " does not match its hash chain: the log was altered");
-    }
-    previous = e.hash;
+    if (auto ok = verifier.Next(AuditRow(*s)); !ok) return ok.error();
   }
 }
 

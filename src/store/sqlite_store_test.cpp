@@ -234,16 +234,40 @@ TEST_F(StoreTest, VehicleRegistry) {
   EXPECT_FALSE(store_->UpsertVehicle({"bad plate", "", "", "", ""}).ok());
 }
 
-TEST_F(StoreTest, AuditLogIsAppendOnlyAndHashChained) {
+AuditEntry Audit(const std::string& actor, const std::string& action, TimePoint at) {
+  return {.at = at,
+          .actor = actor,
+          .action = action,
+          .subject = "violation:1",
+          .detail = "",
+          .source = "10.0.0.7",
+          .reason = "case 2026/114: stolen car report"};
+}
+
+TEST_F(StoreTest, AuditLogIsAppendOnlyHashChainedAndSigned) {
   for (int i = 0; i < 3; ++i) {
-    auto e = store_->AppendAudit("officer.k", "violation.view", "violation:1", "", kT0 + hours(i));
+    auto e = store_->AppendAudit(Audit("officer.k", "violation.view", kT0 + hours(i)));
     ASSERT_TRUE(e.ok()) << e.error().message;
     EXPECT_EQ(e->id, i + 1);
+    EXPECT_EQ(e->source, "10.0.0.7");
   }
-  EXPECT_FALSE(store_->AppendAudit("", "x", "s", "", kT0).ok());
-  EXPECT_FALSE(store_->AppendAudit("a", "Bad Action", "s", "", kT0).ok());
-  EXPECT_TRUE(store_->VerifyAuditChain().ok());
-  EXPECT_EQ(store_->AuditFor("violation:1")->size(), 3U);
+  EXPECT_FALSE(store_->AppendAudit(Audit("", "x", kT0)).ok());
+  EXPECT_FALSE(store_->AppendAudit(Audit("a", "Bad Action", kT0)).ok());
+  AuditEntry no_source = Audit("a", "x", kT0);
+  no_source.source = "";
+  EXPECT_EQ(store_->AppendAudit(no_source).error().code, ErrorCode::kBadRequest);
+  EXPECT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
+  auto listed = store_->AuditFor("violation:1");
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 3U);
+  EXPECT_EQ((*listed)[1].reason, "case 2026/114: stolen car report");
+
+  // A different key does not verify the log.
+  auto stranger = security::SigningKey::Generate();
+  ASSERT_TRUE(stranger.ok());
+  auto wrong = store_->VerifyAuditChain(stranger->public_key());
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.error().message.find("entry 1 "), std::string::npos) << wrong.error().message;
 
   auto raw = sqlite::Database::Open(dir_ / "data" / SqliteStore::kDatabaseFile, false);
   ASSERT_TRUE(raw.ok());
@@ -251,12 +275,225 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyAndHashChained) {
   ASSERT_FALSE(edit.ok());
   EXPECT_NE(edit.error().message.find("append-only"), std::string::npos);
   EXPECT_FALSE(raw->Exec("DELETE FROM audit_log WHERE id = 2").ok());
-  // Someone with write access to the file can drop the trigger; the chain still shows it.
-  ASSERT_TRUE(raw->Exec("DROP TRIGGER audit_log_no_update").ok());
-  ASSERT_TRUE(raw->Exec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2").ok());
-  auto verified = store_->VerifyAuditChain();
-  ASSERT_FALSE(verified.ok());
-  EXPECT_NE(verified.error().message.find("entry 2"), std::string::npos);
+}
+
+TEST_F(StoreTest, AuditListPagesInOrder) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(store_->AppendAudit(Audit("auditor.x", "audit.view", kT0 + hours(i))).ok());
+  }
+  auto first = store_->ListAudit(0, 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 2U);
+  EXPECT_EQ((*first)[0].id, 1);
+  auto next = store_->ListAudit(first->back().id, 10);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ(next->size(), 3U);
+  EXPECT_EQ((*next)[0].id, 3);
+  EXPECT_TRUE(store_->ListAudit(5, 10)->empty());
+  EXPECT_EQ(store_->ListAudit(0, 0).error().code, ErrorCode::kBadRequest);
+  EXPECT_EQ(store_->ListAudit(0, kMaxQueryLimit + 1).error().code, ErrorCode::kBadRequest);
+}
+
+TEST_F(StoreTest, AStoreWithoutTheAuditKeyCannotAppend) {
+  store_.reset();
+  auto reader = SqliteStore::Open(dir_ / "data", clock_);
+  ASSERT_TRUE(reader.ok());
+  auto appended = (*reader)->AppendAudit(Audit("officer.k", "violation.view", kT0));
+  ASSERT_FALSE(appended.ok());
+  EXPECT_EQ(appended.error().code, ErrorCode::kBadConfig);
+}
+
+// Someone with write access to the database file drops the triggers and tampers; the
+// chain and the signatures still name the first bad entry.
+class AuditTamperTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_TRUE(store_->AppendAudit(Audit("officer.k", "violation.view", kT0 + hours(i))).ok());
+    }
+    ASSERT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
+    auto raw = sqlite::Database::Open(dir_ / "data" / SqliteStore::kDatabaseFile, false);
+    ASSERT_TRUE(raw.ok());
+    raw_ = std::make_unique<sqlite::Database>(std::move(*raw));
+    ASSERT_TRUE(
+        raw_->Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
+  }
+
+  // Expects verification to fail naming the entry, with the word that says why.
+  void ExpectBroken(std::int64_t entry, const std::string& why) {
+    auto verified = store_->VerifyAuditChain(audit_key_->public_key());
+    ASSERT_FALSE(verified.ok());
+    EXPECT_EQ(verified.error().code, ErrorCode::kIo);
+    EXPECT_NE(verified.error().message.find("entry " + std::to_string(entry) + " "),
+              std::string::npos)
+        << verified.error().message;
+    EXPECT_NE(verified.error().message.find(why), std::string::npos) << verified.error().message;
+  }
+
+  // Rewrites entry `id` so that its hash is right again (an attacker knows the formula),
+  // signed with the attacker's own key.
+  void Reseal(std::int64_t id, const std::string& previous_hash) {
+    auto rows = store_->ListAudit(id - 1, 1);
+    ASSERT_TRUE(rows.ok() && rows->size() == 1U);
+    AuditEntry e = (*rows)[0];
+    auto forger = security::SigningKey::Generate();
+    ASSERT_TRUE(forger.ok());
+    SealAuditEntry(previous_hash, *forger, e);
+    auto s = raw_->Prepare("UPDATE audit_log SET hash = ?, signature = ? WHERE id = ?");
+    ASSERT_TRUE(s.ok());
+    s->Bind(1, std::string_view(e.hash)).Bind(2, std::span<const std::uint8_t>(e.signature));
+    s->Bind(3, id);
+    ASSERT_TRUE(s->Run().ok());
+  }
+
+  std::unique_ptr<sqlite::Database> raw_;
+};
+
+TEST_F(AuditTamperTest, AnEditedEntryIsNamed) {
+  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET reason = 'no reason' WHERE id = 2").ok());
+  ExpectBroken(2, "hash chain");
+}
+
+TEST_F(AuditTamperTest, ADeletedEntryIsNamed) {
+  ASSERT_TRUE(raw_->Exec("DELETE FROM audit_log WHERE id = 3").ok());
+  ExpectBroken(3, "missing");
+}
+
+TEST_F(AuditTamperTest, SwappedEntriesAreNamed) {
+  // Swap the contents of rows 2 and 3, keeping their ids.
+  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET id = -2 WHERE id = 2;"
+                         "UPDATE audit_log SET id = 2 WHERE id = 3;"
+                         "UPDATE audit_log SET id = 3 WHERE id = -2;")
+                  .ok());
+  ExpectBroken(2, "hash chain");
+}
+
+TEST_F(AuditTamperTest, ARechainedEditWithAForgedSignatureIsNamed) {
+  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2").ok());
+  auto first = store_->ListAudit(0, 1);
+  ASSERT_TRUE(first.ok());
+  Reseal(2, (*first)[0].hash);
+  ExpectBroken(2, "not signed by the audit key");
+}
+
+TEST_F(AuditTamperTest, AnUnsignedEntryIsNamed) {
+  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET signature = NULL WHERE id = 4").ok());
+  ExpectBroken(4, "not signed");
+}
+
+User MakeUser(const std::string& username, const std::string& role) {
+  User u;
+  u.username = username;
+  u.display_name = "Officer " + username;
+  u.role = role;
+  u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNo";
+  u.created_at = kT0;
+  return u;
+}
+
+TEST_F(StoreTest, UsersRoundTripWithLockoutAndMfaFields) {
+  EXPECT_EQ(*store_->CountUsers(), 0);
+  auto created = store_->CreateUser(MakeUser("k.usmonov", "investigator"));
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_GT(created->id, 0);
+  EXPECT_EQ(*store_->CountUsers(), 1);
+
+  User u = *created;
+  u.totp_secret_sealed = std::string("\x00sealed\xff bytes", 14);
+  u.mfa_enabled = true;
+  u.failed_logins = 5;
+  u.locked_until = kT0 + hours(1);
+  u.last_login_at = kT0 + hours(2);
+  u.disabled = true;
+  u.role = "supervisor";
+  u.username = "renamed";         // ignored: usernames never change
+  u.created_at = kT0 + hours(9);  // ignored too
+  ASSERT_TRUE(store_->UpdateUser(u).ok());
+
+  auto fetched = store_->GetUser(created->id);
+  ASSERT_TRUE(fetched.ok() && fetched->has_value());
+  User expected = u;
+  expected.username = "k.usmonov";
+  expected.created_at = kT0;
+  EXPECT_EQ(**fetched, expected);
+  auto found = store_->FindUser("k.usmonov");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ(**found, expected);
+  EXPECT_FALSE(store_->FindUser("renamed")->has_value());
+  EXPECT_FALSE(store_->GetUser(999)->has_value());
+
+  // Clearing the optional fields stores NULL again.
+  expected.locked_until.reset();
+  expected.last_login_at.reset();
+  ASSERT_TRUE(store_->UpdateUser(expected).ok());
+  EXPECT_EQ(**store_->GetUser(created->id), expected);
+}
+
+TEST_F(StoreTest, DuplicateUsernamesAreRefused) {
+  ASSERT_TRUE(store_->CreateUser(MakeUser("admin.one", "administrator")).ok());
+  auto again = store_->CreateUser(MakeUser("admin.one", "auditor"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(again.error().message.find("'admin.one' is taken"), std::string::npos);
+  ASSERT_TRUE(store_->CreateUser(MakeUser("auditor.two", "auditor")).ok());
+  auto all = store_->ListUsers();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2U);
+  EXPECT_EQ((*all)[0].username, "admin.one");
+  EXPECT_EQ((*all)[1].role, "auditor");
+}
+
+TEST_F(StoreTest, BadUsersAreRefused) {
+  auto refused = [&](const User& u, const std::string& words) {
+    auto r = store_->CreateUser(u);
+    ASSERT_FALSE(r.ok()) << u.username;
+    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
+    EXPECT_NE(r.error().message.find(words), std::string::npos) << r.error().message;
+  };
+  refused(MakeUser("someone", "root"), "role 'root'");
+  refused(MakeUser("someone", ""), "role");
+  refused(MakeUser("ab", "operator"), "username");
+  refused(MakeUser("Upper.Case", "operator"), "username");
+  refused(MakeUser("with space", "operator"), "username");
+  refused(MakeUser(std::string(65, 'a'), "operator"), "username");
+  User plain = MakeUser("plain.pw", "operator");
+  plain.password_hash = "hunter2";
+  refused(plain, "argon2id");
+  User mfa = MakeUser("mfa.none", "operator");
+  mfa.mfa_enabled = true;
+  refused(mfa, "TOTP");
+  User negative = MakeUser("neg.fail", "operator");
+  negative.failed_logins = -1;
+  refused(negative, "failed_logins");
+  EXPECT_EQ(*store_->CountUsers(), 0);
+
+  User ghost = MakeUser("ghost", "operator");
+  ghost.id = 42;
+  auto update = store_->UpdateUser(ghost);
+  ASSERT_FALSE(update.ok());
+  EXPECT_EQ(update.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(update.error().message.find("no user 42"), std::string::npos);
+}
+
+TEST_F(StoreTest, ATrackRoundTripsWithItsRead) {
+  AddCamera("cam", 41.3111, 69.2797, "Tashkent");
+  ReadEvent tracked = MakeEvent("t1", "cam", "01A123BC", kT0);
+  tracked.track =
+      Track{"trk-81", kT0 - milliseconds(900), kT0 + milliseconds(300), 12, 9, "approaching"};
+  IngestAll({Signed(tracked), Signed(MakeEvent("plain", "cam", "01A124BC", kT0))});
+  auto read = store_->GetRead("t1");
+  ASSERT_TRUE(read.ok() && read->has_value());
+  ASSERT_TRUE((*read)->event.track.has_value());
+  EXPECT_EQ(*(*read)->event.track, *tracked.track);
+  auto plain = store_->GetRead("plain");
+  ASSERT_TRUE(plain.ok() && plain->has_value());
+  EXPECT_FALSE((*plain)->event.track.has_value());
+  ReadQuery q;
+  q.plate = Pattern("01A123BC");
+  auto found = store_->SearchReads(q);
+  ASSERT_TRUE(found.ok() && found->size() == 1U);
+  EXPECT_EQ((*found)[0].event.track->direction, "approaching");
 }
 
 }  // namespace

@@ -100,13 +100,27 @@ class Store {
   virtual Result<Done> UpsertVehicle(const VehicleRecord& vehicle) = 0;
   virtual Result<std::optional<VehicleRecord>> GetVehicle(const std::string& plate) = 0;
 
-  // Audit log: append-only; never purged by retention.
-  virtual Result<AuditEntry> AppendAudit(const std::string& actor, const std::string& action,
-                                         const std::string& subject, const std::string& detail,
-                                         TimePoint at) = 0;
+  // Users (accounts). Usernames are unique; CreateUser assigns the id and refuses a taken
+  // username (kBadRequest). UpdateUser writes every field but id, username and
+  // created_at; an unknown id is kBadRequest.
+  virtual Result<User> CreateUser(const User& user) = 0;
+  virtual Result<std::optional<User>> GetUser(std::int64_t id) = 0;
+  virtual Result<std::optional<User>> FindUser(const std::string& username) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;  // by id
+  virtual Result<Done> UpdateUser(const User& user) = 0;
+  virtual Result<std::int64_t> CountUsers() = 0;
+
+  // Audit log: append-only; never purged by retention. AppendAudit takes `at`, actor,
+  // action, subject, detail, source and reason from `entry`, chains and signs it with the
+  // audit key the store was opened with (a store opened without one refuses to append:
+  // kBadConfig), and returns the stored entry.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
   virtual Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) = 0;
-  // Recomputes every hash; an error names the first entry that does not match.
-  virtual Result<Done> VerifyAuditChain() = 0;
+  // Entries with id > after_id in id order, at most `limit` ([1, kMaxQueryLimit]).
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_id, int limit) = 0;
+  // Walks the whole log: ids dense from 1, every hash recomputed, every signature checked
+  // with `audit_key`. An error (kIo) names the first entry that fails and why.
+  virtual Result<Done> VerifyAuditChain(const security::PublicKey& audit_key) = 0;
 
   // Retention (retention.h decides the cutoffs).
   virtual Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) = 0;

@@ -13,6 +13,7 @@
 #include "security/master_key.h"
 #include "security/sha256.h"
 #include "security/test_temp_dir.h"
+#include "store/audit_chain.h"
 #include "store/event_manifest.h"
 #include "store/evidence_vault.h"
 #include "store/ingestor.h"
@@ -28,7 +29,8 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     auto master = security::CreateMasterKeyFile(dir_ / "master.key");
     ASSERT_TRUE(master.ok()) << master.error().message;
-    auto store = SqliteStore::Open(dir_ / "data", clock_);
+    audit_key_ = std::make_shared<const security::SigningKey>(AuditSigningKey(*master));
+    auto store = SqliteStore::Open(dir_ / "data", clock_, {.audit_signer = audit_key_});
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(*store);
     auto vault = EvidenceVault::Open(dir_ / "data" / "vault", *master);
@@ -85,6 +87,7 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<security::MasterKey> master_;
   std::map<std::string, security::SigningKey> keys_;
+  std::shared_ptr<const security::SigningKey> audit_key_;
 };
 
 }  // namespace safelane::store::testing

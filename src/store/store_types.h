@@ -40,6 +40,22 @@ struct EvidenceRef {
   bool operator==(const EvidenceRef&) const = default;
 };
 
+// A camera's track: one passing vehicle followed over several frames, which the camera
+// reports as one read (the ReadEvent that carries it gives the camera, event id, vehicle
+// class and colour). Part of the signed manifest when present.
+struct Track {
+  std::string id;         // [A-Za-z0-9_.-]{1,64}, the camera's own track id
+  TimePoint first_seen;   // first frame the vehicle was tracked in (UTC)
+  TimePoint last_seen;    // last frame, >= first_seen
+  int frames = 0;         // frames tracked, [1, kMaxTrackFrames]
+  int frames_agreed = 0;  // frames whose read agreed with the reported plate, [0, frames]
+  std::string direction;  // "", "approaching", "receding", or compass degrees "0".."359"
+
+  bool operator==(const Track&) const = default;
+};
+
+inline constexpr int kMaxTrackFrames = 1'000'000;
+
 // A plate read as a camera reports it; the signed manifest (event_manifest.h) carries
 // exactly these fields.
 struct ReadEvent {
@@ -52,6 +68,7 @@ struct ReadEvent {
   std::string vehicle_class;          // one of kVehicleClasses
   std::string colour;                 // "", or [a-z]{1,16}
   std::vector<EvidenceRef> evidence;  // at most kMaxEvidencePerEvent
+  std::optional<Track> track{};       // the track the read came from, when the camera tracks
 
   bool operator==(const ReadEvent&) const = default;
 };
@@ -132,16 +149,52 @@ struct VehicleRecord {
   std::string owner_ref;  // an opaque reference into the registry, not a name
 };
 
-// Append-only, hash-chained: each entry's hash covers the previous entry's hash, so a
-// removed or edited entry breaks the chain (Store::VerifyAuditChain).
+// Append-only, hash-chained and signed (audit_chain.h): each entry's hash covers its
+// sequence number, its fields and the previous entry's hash, and the store's audit key
+// signs that hash, so an edited, removed, reordered or forged entry is found by
+// Store::VerifyAuditChain. AppendAudit takes the fields from `at` to `reason` and fills
+// in the rest.
 struct AuditEntry {
-  std::int64_t id = 0;
+  std::int64_t id = 0;  // sequence number: 1, 2, 3, ... with no gaps
   TimePoint at;
-  std::string actor;    // 1..100 bytes
-  std::string action;   // [a-z0-9_.]{1,64}, e.g. "violation.view", "evidence.export"
-  std::string subject;  // what it was done to, e.g. "violation:42"
-  std::string detail;   // at most 2000 bytes
-  std::string hash;     // hex SHA-256 of the previous hash and this entry's fields
+  std::string actor;      // 1..100 bytes: a username, or "system:<job>"
+  std::string action;     // [a-z0-9_.]{1,64}, e.g. "violation.view", "evidence.export"
+  std::string subject{};  // what it was done to, e.g. "violation:42"; at most 200 bytes
+  std::string detail{};   // at most 2000 bytes
+  std::string source{};   // where from, 1..200 bytes: client address, "cli", "camera:<id>"
+  std::string reason{};   // why, at most 2000 bytes, e.g. "case 2026/114: stolen car report"
+  std::string hash{};     // hex SHA-256 of the previous hash, the id and the fields above
+  security::Signature signature{};  // Ed25519 by the audit key over the hash
+};
+
+// Who does something, from where and why: what an audit entry records about its cause.
+struct AuditContext {
+  std::string actor;  // see AuditEntry
+  std::string source;
+  std::string reason;
+};
+
+// The roles of issue 5, least privilege each (the accounts code decides what each may do).
+inline constexpr std::string_view kUserRoles[] = {"operator", "supervisor",    "investigator",
+                                                  "auditor",  "administrator", "installer"};
+
+// An account. The store never sees a password: only the argon2id hash the accounts code
+// made (libsodium crypto_pwhash_str), and the TOTP secret only sealed by that code.
+struct User {
+  std::int64_t id = 0;             // assigned by CreateUser
+  std::string username;            // [a-z0-9._-]{3,64}, unique, never changes
+  std::string display_name;        // at most 200 bytes
+  std::string role;                // one of kUserRoles
+  std::string password_hash;       // "$argon2id$...", or "" (no password set yet)
+  std::string totp_secret_sealed;  // opaque bytes; empty: MFA not enrolled
+  bool mfa_enabled = false;
+  bool disabled = false;
+  int failed_logins = 0;  // consecutive failures, >= 0
+  std::optional<TimePoint> locked_until{};
+  TimePoint created_at;  // kept from CreateUser; UpdateUser does not change it
+  std::optional<TimePoint> last_login_at{};
+
+  bool operator==(const User&) const = default;
 };
 
 }  // namespace safelane::store

@@ -43,6 +43,10 @@ bool IsValidId(std::string_view id) {
 bool IsValidPlate(std::string_view plate) {
   return AllOf(plate, 1, 16, IsPlateChar);
 }
+bool IsValidUsername(std::string_view username) {
+  return AllOf(username, 3, 64,
+               [](char c) { return IsDigit(c) || IsLower(c) || c == '.' || c == '_' || c == '-'; });
+}
 
 Result<Done> ValidateCamera(const Camera& c) {
   if (!IsValidId(c.id)) return Bad("camera id must be 1-64 of A-Z a-z 0-9 _ . -");
@@ -73,6 +77,9 @@ Result<Done> ValidateReadEvent(const ReadEvent& e) {
   if (!e.colour.empty() && !AllOf(e.colour, 1, 16, IsLower)) {
     return Bad("colour must be empty or 1-16 lower-case letters");
   }
+  if (e.track) {
+    if (auto t = ValidateTrack(*e.track); !t) return t.error();
+  }
   if (e.evidence.size() > kMaxEvidencePerEvent) return Bad("more than 16 evidence objects");
   for (std::size_t i = 0; i < e.evidence.size(); ++i) {
     const auto& ref = e.evidence[i];
@@ -100,6 +107,44 @@ Result<Done> ValidateVehicle(const VehicleRecord& v) {
   for (const std::string* field : {&v.make, &v.model, &v.colour, &v.owner_ref}) {
     if (field->size() > 100) return Bad("vehicle fields are at most 100 bytes");
   }
+  return Done{};
+}
+
+Result<Done> ValidateTrack(const Track& t) {
+  if (!IsValidId(t.id)) return Bad("track id must be 1-64 of A-Z a-z 0-9 _ . -");
+  if (t.last_seen < t.first_seen) return Bad("track last_seen is before first_seen");
+  if (t.frames < 1 || t.frames > kMaxTrackFrames) return Bad("track frames outside [1, 1000000]");
+  if (t.frames_agreed < 0 || t.frames_agreed > t.frames) {
+    return Bad("track frames_agreed outside [0, frames]");
+  }
+  const std::string& d = t.direction;
+  const bool compass =
+      AllOf(d, 1, 3, IsDigit) && (d.size() == 1 || d[0] != '0') && std::stoi(d) < 360;
+  if (!d.empty() && d != "approaching" && d != "receding" && !compass) {
+    return Bad("track direction must be empty, approaching, receding or whole degrees 0-359");
+  }
+  return Done{};
+}
+
+Result<Done> ValidateUser(const User& u) {
+  if (!IsValidUsername(u.username)) return Bad("username must be 3-64 of a-z 0-9 . _ -");
+  if (u.display_name.size() > 200) return Bad("user display name longer than 200 bytes");
+  if (std::find(std::begin(kUserRoles), std::end(kUserRoles), u.role) == std::end(kUserRoles)) {
+    return Bad("role '" + u.role +
+               "' is not one of operator, supervisor, investigator, auditor, administrator, "
+               "installer");
+  }
+  // A guard against a plain password reaching the store by mistake: only an argon2id
+  // string (crypto_pwhash_str) or nothing is accepted.
+  if (!u.password_hash.empty() &&
+      (u.password_hash.rfind("$argon2id$", 0) != 0 || u.password_hash.size() > 256)) {
+    return Bad("password_hash must be an argon2id hash string ($argon2id$...) or empty");
+  }
+  if (u.totp_secret_sealed.size() > 1024) return Bad("sealed TOTP secret longer than 1024 bytes");
+  if (u.mfa_enabled && u.totp_secret_sealed.empty()) {
+    return Bad("MFA cannot be enabled without an enrolled TOTP secret");
+  }
+  if (u.failed_logins < 0) return Bad("failed_logins must be >= 0");
   return Done{};
 }
 

@@ -9,12 +9,15 @@
 
 namespace safelane::store {
 
-bool IsValidId(std::string_view id);        // [A-Za-z0-9_.-]{1,64}
-bool IsValidPlate(std::string_view plate);  // [A-Z0-9]{1,16}
+bool IsValidId(std::string_view id);              // [A-Za-z0-9_.-]{1,64}
+bool IsValidPlate(std::string_view plate);        // [A-Z0-9]{1,16}
+bool IsValidUsername(std::string_view username);  // [a-z0-9._-]{3,64}
 
 Result<Done> ValidateCamera(const Camera& camera);
 Result<Done> ValidateReadEvent(const ReadEvent& event);
 Result<Done> ValidateHotlistEntry(const HotlistEntry& entry);
 Result<Done> ValidateVehicle(const VehicleRecord& vehicle);
+Result<Done> ValidateTrack(const Track& track);
+Result<Done> ValidateUser(const User& user);
 
 }  // namespace safelane::store
