@@ -103,10 +103,14 @@ class CameraStream {
 
   StreamHealth Health() const;
 
-  // Cuts [from, to] from the ring without re-encoding and writes an MP4. The clip starts at
-  // the key frame at or before `from` (so it decodes) and ends with the last packet at or
-  // before `to`. Callers add their own pre/post margins. kBadRequest: the range is not (or no
-  // longer) in the ring, or from > to; kIo: the file cannot be written.
+  // Cuts [from, to] from the ring without re-encoding and writes an MP4 (atomically: written
+  // as MP4.partial, then renamed). The clip starts at the key frame at or before `from` (so
+  // it decodes) and ends with the last frame shown at or before `to` (plus, with B-frames,
+  // at most the few frames they reference). Callers add their own pre/post margins. A range
+  // that only partly overlaps the ring is cut to what the ring holds (a vehicle seen in the
+  // first seconds of a stream still gets a clip); check the clip's duration if that matters.
+  // kBadRequest: from > to, or the range does not overlap the ring at all (too old, not yet
+  // received); kIo: the file cannot be written.
   Result<Done> WriteClip(std::chrono::system_clock::time_point from,
                          std::chrono::system_clock::time_point to,
                          const std::filesystem::path& mp4);

@@ -221,10 +221,19 @@ TEST_F(CameraStreamFile, ClipOutsideTheRingIsABadRequest) {
   auto old = (*stream)->WriteClip(f[0].captured_at, f[10].captured_at, Path("old.mp4"));
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.error().code, ErrorCode::kBadRequest);
-  auto future = (*stream)->WriteClip(
-      f[140].captured_at, f[149].captured_at + std::chrono::seconds(5), Path("future.mp4"));
+  auto future =
+      (*stream)->WriteClip(f[149].captured_at + std::chrono::seconds(5),
+                           f[149].captured_at + std::chrono::seconds(9), Path("future.mp4"));
   ASSERT_FALSE(future.ok());
   EXPECT_EQ(future.error().code, ErrorCode::kBadRequest);
+  // Partly in the ring: clipped to what it holds (from its first key frame to the end).
+  auto partial = (*stream)->WriteClip(
+      f[0].captured_at, f[149].captured_at + std::chrono::seconds(5), Path("partial.mp4"));
+  ASSERT_TRUE(partial.ok()) << partial.error().message;
+  const ClipFacts facts = InspectClip(Path("partial.mp4"));
+  EXPECT_GE(facts.frames, 25);
+  EXPECT_LE(facts.frames, 52);
+  EXPECT_EQ(cv::norm(facts.first, f[150 - facts.frames].bgr, cv::NORM_INF), 0.0);
   auto reversed = (*stream)->WriteClip(f[140].captured_at, f[130].captured_at, Path("r.mp4"));
   EXPECT_FALSE(reversed.ok());
   auto unwritable = (*stream)->WriteClip(f[130].captured_at, f[140].captured_at,

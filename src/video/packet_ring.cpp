@@ -81,12 +81,14 @@ Result<std::monostate> PacketRing::WriteClip(std::int64_t from_us, std::int64_t 
     if (packets_.empty()) return Error(ErrorCode::kBadRequest, "clip: the ring is empty");
     const std::int64_t oldest = packets_.front().pts_wall_us;
     const std::int64_t newest = newest_pts_wall_us_;
-    if (from_us < oldest || to_us > newest) {
+    // A range that only partly overlaps the ring (a vehicle seen in the first seconds of a
+    // stream, or at its very end) gets what is there: a shorter clip beats none.
+    if (to_us < oldest || from_us > newest) {
       return Error(ErrorCode::kBadRequest,
-                   "clip: range not in the ring (it holds " +
-                       std::to_string(static_cast<double>(newest - oldest) / 1e6) + " s, from " +
-                       std::to_string(oldest) + " to " + std::to_string(newest) + " us; asked " +
-                       std::to_string(from_us) + " to " + std::to_string(to_us) + " us)");
+                   std::string("clip: the requested range is ") +
+                       (to_us < oldest ? "older than the ring" : "not received yet") +
+                       " (the ring holds " +
+                       std::to_string(static_cast<double>(newest - oldest) / 1e6) + " s)");
     }
     std::size_t start = 0;
     for (std::size_t i = 0; i < packets_.size(); ++i) {

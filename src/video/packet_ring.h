@@ -36,7 +36,8 @@ class PacketRing {
   // Keeps a reference to `packet` (which must belong to the current source).
   void Push(const AVPacket& packet, std::int64_t pts_wall_us, std::int64_t dts_wall_us);
 
-  // Writes [key frame at or before from_us, last packet decoded at or before to_us] as MP4.
+  // Writes [key frame at or before from_us, last frame shown at or before to_us] as MP4;
+  // a range partly outside the ring is clipped to it, one wholly outside is kBadRequest.
   Result<std::monostate> WriteClip(std::int64_t from_us, std::int64_t to_us,
                                    const std::filesystem::path& mp4) const;
 

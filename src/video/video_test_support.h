@@ -15,6 +15,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
 
@@ -59,15 +60,16 @@ inline bool RunFfmpeg(const std::string& arguments) {
   return std::system(command.c_str()) == 0;  // NOLINT(cert-env33-c): fixed test command
 }
 
-// tests/video/rtsp_server.py as a child process. Kill() drops every connection at once
-// (as a crashed camera would); Restart() brings it back on the same port.
-class RtspServer {
+// A test server script (tests/video/*_server.py) as a child process; the script prints
+// "READY <port>" once it listens. Kill() drops every connection at once (as a crashed
+// camera would); Restart() brings it back on the same port.
+class TestServer {
  public:
-  RtspServer(std::string media_name, std::filesystem::path media)
-      : name_(std::move(media_name)), media_(std::move(media)) {}
-  RtspServer(const RtspServer&) = delete;
-  RtspServer& operator=(const RtspServer&) = delete;
-  ~RtspServer() { Kill(); }
+  TestServer(std::string script, std::vector<std::string> arguments)
+      : script_(std::move(script)), arguments_(std::move(arguments)) {}
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+  ~TestServer() { Kill(); }
 
   // Starts the server (on `port`, or any free port if 0); false if it did not get ready.
   bool Start(int port = 0) {
@@ -77,17 +79,12 @@ class RtspServer {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
-    const std::string port_text = std::to_string(port);
-    const std::string media_text = name_ + "=" + media_.string();
-    std::string python = "/usr/bin/python3";
-    std::string script = SAFELANE_RTSP_SERVER;
-    std::string port_flag = "--port";
-    std::string media_flag = "--media";
-    std::string port_arg = port_text;
-    std::string media_arg = media_text;
-    char* argv[] = {python.data(),     script.data(),    port_flag.data(), port_arg.data(),
-                    media_flag.data(), media_arg.data(), nullptr};
-    const int rc = posix_spawn(&pid_, python.c_str(), &actions, nullptr, argv, environ);
+    std::vector<std::string> args = {"/usr/bin/python3", script_, "--port", std::to_string(port)};
+    args.insert(args.end(), arguments_.begin(), arguments_.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int rc = posix_spawn(&pid_, args[0].c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(pipe_fds[1]);
     if (rc != 0) {
@@ -133,13 +130,34 @@ class RtspServer {
     return false;
   }
 
-  std::string Url() const { return "rtsp://127.0.0.1:" + std::to_string(port_) + "/" + name_; }
+  int port() const { return port_; }
+
+ private:
+  std::string script_;
+  std::vector<std::string> arguments_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// tests/video/rtsp_server.py serving one H.264 MP4 as rtsp://127.0.0.1:PORT/NAME.
+class RtspServer : public TestServer {
+ public:
+  RtspServer(const std::string& name, const std::filesystem::path& media)
+      : TestServer(SAFELANE_VIDEO_TEST_SCRIPTS "/rtsp_server.py",
+                   {"--media", name + "=" + media.string()}),
+        name_(name) {}
+  std::string Url() const { return "rtsp://127.0.0.1:" + std::to_string(port()) + "/" + name_; }
 
  private:
   std::string name_;
-  std::filesystem::path media_;
-  pid_t pid_ = -1;
-  int port_ = 0;
+};
+
+// tests/video/mjpeg_server.py serving a directory of JPEGs as an HTTP MJPEG camera.
+class MjpegServer : public TestServer {
+ public:
+  explicit MjpegServer(const std::filesystem::path& frames)
+      : TestServer(SAFELANE_VIDEO_TEST_SCRIPTS "/mjpeg_server.py", {"--frames", frames.string()}) {}
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port()) + "/video.mjpg"; }
 };
 
 }  // namespace safelane::video::testing
