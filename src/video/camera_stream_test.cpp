@@ -118,7 +118,11 @@ TEST_F(CameraStreamFile, SlowConsumerMakesDropsThatAreCounted) {
   options.max_queued_frames = 1;
   auto stream = CameraStream::Start(options);
   ASSERT_TRUE(stream.ok());
-  std::this_thread::sleep_for(milliseconds(1500));  // the consumer is busy elsewhere
+  // The consumer is busy elsewhere until the whole file has been decoded.
+  const auto deadline = steady_clock::now() + std::chrono::seconds(20);
+  while (!(*stream)->Health().finished && steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(100));
+  }
   auto frames = ReadAll(**stream);
   ASSERT_TRUE(frames.ok()) << frames.error().message;
   ASSERT_EQ(frames->size(), 1U);
