@@ -75,6 +75,9 @@ Result<std::monostate> Validate(const StreamOptions& o) {
     return bad("max_queued_frames must be 1 .. 64");
   }
   if (o.decode_threads < 1 || o.decode_threads > 16) return bad("decode_threads must be 1 .. 16");
+  if (o.max_frame_pixels < 1 || o.max_frame_pixels > 16384LL * 16384) {
+    return bad("max_frame_pixels must be 1 .. 16384 x 16384");
+  }
   return std::monostate{};
 }
 
@@ -202,7 +205,7 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
   ring.SetSource(source.parameters(), time_base);
   timeline.StartSegment();
   auto decoder = FrameDecoder::Open(source.parameters(), options.decode_threads,
-                                    options.max_queued_frames + 3);
+                                    options.max_queued_frames + 3, options.max_frame_pixels);
   if (!decoder.ok()) return decoder.error();
   PacketPtr packet(av_packet_alloc());
   if (!packet) return Error(ErrorCode::kIo, "out of memory");

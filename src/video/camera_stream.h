@@ -59,6 +59,9 @@ struct StreamOptions {
   int max_queued_frames = 2;  // decoded frames waiting; older ones are dropped and counted
   bool loop_file = false;     // files: start again at the end instead of finishing
   int decode_threads = 1;     // libavcodec threads for this stream, 1 .. 16
+  // Larger frames are refused before any is decoded (kBadImage): a hostile stream cannot
+  // make the reader allocate gigabytes. As for still images: a little over 8K UHD x 2.
+  std::int64_t max_frame_pixels = 80'000'000;  // 1 .. 268'435'456 (16384 x 16384)
 };
 
 struct Frame {

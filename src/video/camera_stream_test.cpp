@@ -274,6 +274,9 @@ TEST(CameraStreamOptions, BadOptionsAreBadConfig) {
   o.open_timeout = milliseconds(5000);
   o.ring_seconds = std::chrono::seconds(-1);
   EXPECT_TRUE(refused(o));
+  o.ring_seconds = std::chrono::seconds(30);
+  o.max_frame_pixels = 0;
+  EXPECT_TRUE(refused(o));
 }
 
 class CameraStreamMalformed : public CameraStreamFile {};
@@ -371,6 +374,18 @@ TEST_F(CameraStreamMalformed, AudioOnlyFileHasNoVideoStream) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kBadImage);
   EXPECT_NE(r.error().message.find("no video stream"), std::string::npos) << r.error().message;
+}
+
+TEST_F(CameraStreamMalformed, FramesOverThePixelLimitAreRefusedBeforeDecoding) {
+  StreamOptions options = FileOptions(Path("one.mp4"), Replay::kFast);
+  options.max_frame_pixels = 320 * 240 - 1;  // the default (80 Mpx) would need a huge file
+  auto stream = CameraStream::Start(options);
+  ASSERT_TRUE(stream.ok());
+  auto r = ReadAll(**stream);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kBadImage);
+  EXPECT_NE(r.error().message.find("over the limit"), std::string::npos) << r.error().message;
+  EXPECT_EQ((*stream)->Health().frames_in, 0);
 }
 
 int ListeningSocketThatNeverAnswers(int* port) {

@@ -11,8 +11,8 @@ extern "C" {
 
 namespace safelane::video {
 
-Result<FrameDecoder> FrameDecoder::Open(const AVCodecParameters& params, int threads,
-                                        int pool_size) {
+Result<FrameDecoder> FrameDecoder::Open(const AVCodecParameters& params, int threads, int pool_size,
+                                        std::int64_t max_pixels) {
   const AVCodec* codec = avcodec_find_decoder(params.codec_id);
   if (codec == nullptr) {
     const char* name = avcodec_get_name(params.codec_id);
@@ -31,7 +31,7 @@ Result<FrameDecoder> FrameDecoder::Open(const AVCodecParameters& params, int thr
   }
   FramePtr frame(av_frame_alloc());
   if (!frame) return Error(ErrorCode::kIo, "decoder: out of memory");
-  return FrameDecoder(std::move(context), std::move(frame), pool_size);
+  return FrameDecoder(std::move(context), std::move(frame), pool_size, max_pixels);
 }
 
 Result<std::monostate> FrameDecoder::Decode(const AVPacket* packet,
@@ -75,8 +75,10 @@ cv::Mat& FrameDecoder::FreeBuffer(int width, int height) {
 }
 
 Result<cv::Mat> FrameDecoder::ToBgr(const AVFrame& frame) {
-  if (frame.width <= 0 || frame.height <= 0) {
-    return Error(ErrorCode::kBadImage, "decoded frame has no size");
+  if (frame.width <= 0 || frame.height <= 0 ||
+      static_cast<std::int64_t>(frame.width) * frame.height > max_pixels_) {
+    return Error(ErrorCode::kBadImage, "decoded frame size " + std::to_string(frame.width) + "x" +
+                                           std::to_string(frame.height) + " out of bounds");
   }
   sws_.reset(sws_getCachedContext(
       sws_.release(), frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),

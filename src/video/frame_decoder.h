@@ -24,7 +24,9 @@ struct DecodedFrame {
 class FrameDecoder {
  public:
   // kBadImage: no decoder for this codec, or it refuses the parameters.
-  static Result<FrameDecoder> Open(const AVCodecParameters& params, int threads, int pool_size);
+  // Frames over `max_pixels` (a size change mid-stream) are refused as kBadImage.
+  static Result<FrameDecoder> Open(const AVCodecParameters& params, int threads, int pool_size,
+                                   std::int64_t max_pixels);
 
   // Sends one packet (nullptr flushes at end of stream) and hands every frame it completes
   // to `sink`. Corrupt data is an error for this packet only: the caller decides whether
@@ -35,8 +37,11 @@ class FrameDecoder {
   std::int64_t corrupt_packets() const { return corrupt_packets_; }
 
  private:
-  FrameDecoder(CodecContextPtr codec, FramePtr frame, int pool_size)
-      : codec_(std::move(codec)), frame_(std::move(frame)), pool_(pool_size) {}
+  FrameDecoder(CodecContextPtr codec, FramePtr frame, int pool_size, std::int64_t max_pixels)
+      : codec_(std::move(codec)),
+        frame_(std::move(frame)),
+        pool_(pool_size),
+        max_pixels_(max_pixels) {}
   Result<cv::Mat> ToBgr(const AVFrame& frame);
   cv::Mat& FreeBuffer(int width, int height);
 
@@ -44,6 +49,7 @@ class FrameDecoder {
   FramePtr frame_;
   SwsPtr sws_;
   std::vector<cv::Mat> pool_;
+  std::int64_t max_pixels_;
   std::int64_t corrupt_packets_ = 0;
 };
 

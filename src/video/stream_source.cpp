@@ -110,6 +110,12 @@ Result<std::unique_ptr<StreamSource>> StreamSource::Open(const StreamOptions& op
                                            std::string(avcodec_get_name(params.codec_id)) +
                                            " not understood)");
   }
+  if (static_cast<std::int64_t>(params.width) * params.height > options.max_frame_pixels) {
+    return Error(ErrorCode::kBadImage, where + ": frame size " + std::to_string(params.width) +
+                                           "x" + std::to_string(params.height) +
+                                           " is over the limit of " +
+                                           std::to_string(options.max_frame_pixels) + " pixels");
+  }
   // Other streams (audio, data) are never read: tell the demuxer to skip them.
   for (unsigned i = 0; i < raw->nb_streams; ++i) {
     if (static_cast<int>(i) != rc) raw->streams[i]->discard = AVDISCARD_ALL;

@@ -114,10 +114,19 @@ class TestServer {
 
   void Kill() {
     if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);  // also ends a paused (stopped) process
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+  }
+
+  // SIGSTOP / SIGCONT: the server keeps its connections open but sends nothing (a hung
+  // camera), then carries on.
+  void Pause() const {
+    if (pid_ > 0) ::kill(pid_, SIGSTOP);
+  }
+  void Resume() const {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
   }
 
   bool Restart() {
