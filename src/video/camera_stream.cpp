@@ -216,6 +216,8 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
   std::int64_t frames = 0;
   std::int64_t last_arrival_us = NowUs();
   int consecutive_corrupt = 0;
+  std::int64_t rejected_packets = 0;
+  std::int64_t corrupt_frames = 0;  // the decoder's count already added to health
   const auto sink = [&](DecodedFrame decoded) {
     ++frames;
     Deliver(std::move(decoded), time_base, last_arrival_us);
@@ -228,9 +230,13 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
       (void)decoder->Decode(nullptr, sink);  // drain frames still inside the decoder
       const std::int64_t announced = source.announced_frames();
       if (!live && announced > 0 && frames < announced) {
-        return Error(ErrorCode::kBadImage, "video file " + options.url +
-                                               " is truncated: " + std::to_string(frames) + " of " +
-                                               std::to_string(announced) + " frames decoded");
+        const std::int64_t damaged = decoder->corrupt_frames();
+        std::string what = damaged > 0 || rejected_packets > 0 ? "damaged" : "truncated";
+        return Error(ErrorCode::kBadImage,
+                     "video file " + options.url + " is " + what + ": " + std::to_string(frames) +
+                         " of " + std::to_string(announced) + " frames decoded (" +
+                         std::to_string(damaged) + " damaged frames skipped, " +
+                         std::to_string(rejected_packets) + " packets rejected)");
       }
       return std::monostate{};
     }
@@ -251,6 +257,11 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
     ring.Push(*packet, pts_wall, pts_wall - std::max<std::int64_t>(0, pts_us - dts_us));
     auto decoded = decoder->Decode(packet.get(), sink);
     av_packet_unref(packet.get());
+    if (decoder->corrupt_frames() != corrupt_frames) {
+      std::lock_guard lock(mutex);
+      health.corrupt_frames += decoder->corrupt_frames() - corrupt_frames;
+      corrupt_frames = decoder->corrupt_frames();
+    }
     if (decoded.ok()) {
       consecutive_corrupt = 0;
       continue;
@@ -258,6 +269,7 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
     {
       std::lock_guard lock(mutex);
       ++health.corrupt_packets;
+      ++rejected_packets;
       health.last_error = decoded.error().message;
     }
     if (++consecutive_corrupt >= kMaxConsecutiveCorrupt) {

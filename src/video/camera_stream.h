@@ -14,7 +14,10 @@
 // backoff and jitter for ever; the reason is in Health().last_error and NextFrame() keeps
 // returning nullopt meanwhile (never a fake frame). A file that cannot be opened or decoded
 // (missing, garbage, truncated, unsupported codec) ends the stream: NextFrame() then returns
-// that Error (kIo: cannot read / connect; kBadImage: the bytes are not decodable video).
+// that Error (kIo: cannot read / connect; kBadImage: the bytes are not decodable video, or
+// the file is truncated or damaged: fewer frames came out than the container announces).
+// Frames the decoder marks as damaged (packet loss, a stream joined between key frames) are
+// never handed out; they are counted in Health().corrupt_frames.
 // Every blocking libav call is bounded by an interrupt callback, so a server that stops
 // answering cannot hang the reader thread, and Stop() returns promptly.
 //
@@ -83,6 +86,7 @@ struct StreamHealth {
   bool connected = false;            // input open and delivering packets
   bool finished = false;             // a file ended (or failed) and will deliver nothing more
   std::int64_t corrupt_packets = 0;  // packets the decoder rejected (lossy UDP, damaged file)
+  std::int64_t corrupt_frames = 0;   // decoded frames marked damaged: skipped, never handed out
   std::int64_t ring_bytes = 0;       // compressed bytes held for clips
   double ring_seconds = 0;           // span of the ring
 };

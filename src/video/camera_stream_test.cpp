@@ -350,6 +350,30 @@ TEST_F(CameraStreamMalformed, TruncatedFileIsAnErrorNotAShortVideo) {
   EXPECT_NE(r.error().message.find("truncated"), std::string::npos) << r.error().message;
 }
 
+TEST_F(CameraStreamMalformed, DamagedFramesAreCountedAndNeverHandedOut) {
+  // 4 KB of noise in the middle of the video data: the frames that depend on it are damaged.
+  std::vector<char> bytes = ReadBytes(Path("six.mp4"));
+  std::mt19937 random(11);
+  for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 4096; ++i) {
+    bytes[i] = static_cast<char>(random());
+  }
+  WriteBytes(Path("damaged.mp4"), bytes);
+  StreamOptions options = FileOptions(Path("damaged.mp4"), Replay::kFast);
+  auto stream = CameraStream::Start(options);
+  ASSERT_TRUE(stream.ok());
+  auto frames = ReadAll(**stream);
+  const StreamHealth health = (*stream)->Health();
+  EXPECT_GT(health.corrupt_frames + health.corrupt_packets, 0);
+  // Whatever came out is whole, and the damage is reported, never a quietly short video.
+  EXPECT_LT(health.frames_in, 150);
+  if (frames.ok()) {
+    ADD_FAILURE() << "damaged file finished without an error";
+  } else {
+    EXPECT_EQ(frames.error().code, ErrorCode::kBadImage) << frames.error().message;
+    EXPECT_NE(frames.error().message.find("damaged"), std::string::npos) << frames.error().message;
+  }
+}
+
 TEST_F(CameraStreamMalformed, UnknownCodecIsBadImage) {
   // The sample entry "avc1" renamed: the container is fine, the codec is unknown.
   std::vector<char> bytes = ReadBytes(Path("one.mp4"));

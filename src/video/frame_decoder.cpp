@@ -38,15 +38,18 @@ Result<std::monostate> FrameDecoder::Decode(const AVPacket* packet,
                                             const std::function<void(DecodedFrame)>& sink) {
   int rc = avcodec_send_packet(codec_.get(), packet);
   if (rc < 0 && rc != AVERROR_EOF) {
-    ++corrupt_packets_;
     return Error(ErrorCode::kBadImage, "corrupt video data: " + AvErrorText(rc));
   }
   while (true) {
     rc = avcodec_receive_frame(codec_.get(), frame_.get());
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) break;
     if (rc < 0) {
-      ++corrupt_packets_;
       return Error(ErrorCode::kBadImage, "corrupt video data: " + AvErrorText(rc));
+    }
+    if ((frame_->flags & AV_FRAME_FLAG_CORRUPT) != 0 || frame_->decode_error_flags != 0) {
+      ++corrupt_frames_;
+      av_frame_unref(frame_.get());
+      continue;
     }
     auto bgr = ToBgr(*frame_);
     const std::int64_t pts = frame_->best_effort_timestamp;

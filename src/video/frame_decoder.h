@@ -28,13 +28,15 @@ class FrameDecoder {
   static Result<FrameDecoder> Open(const AVCodecParameters& params, int threads, int pool_size,
                                    std::int64_t max_pixels);
 
-  // Sends one packet (nullptr flushes at end of stream) and hands every frame it completes
-  // to `sink`. Corrupt data is an error for this packet only: the caller decides whether
+  // Sends one packet (nullptr flushes at end of stream) and hands every intact frame it
+  // completes to `sink`. Corrupt data is an error for this packet only: the caller decides whether
   // it is fatal (a file) or tolerable (a lossy live stream).
   Result<std::monostate> Decode(const AVPacket* packet,
                                 const std::function<void(DecodedFrame)>& sink);
 
-  std::int64_t corrupt_packets() const { return corrupt_packets_; }
+  // Frames the decoder marked as damaged (missing references after packet loss, a stream
+  // joined between key frames): never handed out, since a smeared frame could be misread.
+  std::int64_t corrupt_frames() const { return corrupt_frames_; }
 
  private:
   FrameDecoder(CodecContextPtr codec, FramePtr frame, int pool_size, std::int64_t max_pixels)
@@ -50,7 +52,7 @@ class FrameDecoder {
   SwsPtr sws_;
   std::vector<cv::Mat> pool_;
   std::int64_t max_pixels_;
-  std::int64_t corrupt_packets_ = 0;
+  std::int64_t corrupt_frames_ = 0;
 };
 
 }  // namespace safelane::video

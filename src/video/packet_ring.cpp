@@ -32,6 +32,9 @@ PacketRing::PacketRing(std::chrono::microseconds span, std::int64_t max_bytes)
 bool PacketRing::SetSource(const AVCodecParameters& params, AVRational time_base) {
   std::lock_guard lock(mutex_);
   time_base_ = time_base;
+  // A reconnect may join the stream between key frames: those packets could not be decoded
+  // from the ring, so nothing is kept until the new source's first key frame.
+  need_key_ = true;
   if (params_ && SameParameters(*params_, params)) return false;
   const bool had_packets = !packets_.empty();
   packets_.clear();
@@ -45,8 +48,9 @@ bool PacketRing::SetSource(const AVCodecParameters& params, AVRational time_base
 void PacketRing::Push(const AVPacket& packet, std::int64_t pts_wall_us, std::int64_t dts_wall_us) {
   if (max_span_.count() == 0 || max_bytes_ == 0) return;
   std::lock_guard lock(mutex_);
-  // A ring must start with a key frame; until one arrives nothing is decodable.
-  if (packets_.empty() && !IsKey(packet)) return;
+  // A ring (and each source's run in it) starts with a key frame.
+  if (need_key_ && !IsKey(packet)) return;
+  need_key_ = false;
   PacketPtr ref(av_packet_alloc());
   if (!ref || av_packet_ref(ref.get(), &packet) < 0) return;  // out of memory: skip this one
   // The duration is kept in microseconds with the packet, so clips need no time base.

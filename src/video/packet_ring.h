@@ -54,6 +54,7 @@ class PacketRing {
   CodecParametersPtr params_;
   AVRational time_base_{1, 1'000'000};
   std::int64_t bytes_ = 0;
+  bool need_key_ = true;                 // drop packets until the current source's first key frame
   std::int64_t newest_pts_wall_us_ = 0;  // with B-frames the last packet is not the latest
 };
 
