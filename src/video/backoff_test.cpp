@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "video/stream_source.h"
 #include "video/timeline.h"
 
 namespace safelane::video {
@@ -46,6 +47,14 @@ TEST(Timeline, FastReplayRunsAheadOfTheClock) {
   const std::int64_t t0 = 1'700'000'000'000'000;
   EXPECT_EQ(timeline.Stamp(0, t0, false), t0);
   EXPECT_EQ(timeline.Stamp(60'000'000, t0 + 1000, false), t0 + 60'000'000);
+}
+
+TEST(UrlForMessages, CredentialsNeverReachMessages) {
+  EXPECT_EQ(UrlForMessages("rtsp://admin:s3cret@10.0.0.5:554/stream1"),
+            "rtsp://***@10.0.0.5:554/stream1");
+  EXPECT_EQ(UrlForMessages("http://u:p@cam/video.mjpg?x=a@b"), "http://***@cam/video.mjpg?x=a@b");
+  EXPECT_EQ(UrlForMessages("rtsp://10.0.0.5/stream1"), "rtsp://10.0.0.5/stream1");
+  EXPECT_EQ(UrlForMessages("/videos/a@b.mp4"), "/videos/a@b.mp4");
 }
 
 }  // namespace

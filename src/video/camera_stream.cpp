@@ -48,7 +48,7 @@ Result<std::monostate> Validate(const StreamOptions& o) {
   if (o.url.find('\0') != std::string::npos) return bad("stream url contains a NUL byte");
   if (o.url.find("://") != std::string::npos && !IsLiveUrl(o.url)) {
     return bad("stream url scheme not supported (rtsp, rtsps, http, https or a file path): " +
-               o.url);
+               UrlForMessages(o.url));
   }
   const auto in = [](milliseconds v, milliseconds lo, milliseconds hi) {
     return v >= lo && v <= hi;
@@ -191,7 +191,8 @@ void CameraStream::State::Run() {
       if (options.loop_file) continue;
       return Finish(std::nullopt);
     }
-    SetError(outcome.ok() ? options.url + ": stream ended" : outcome.error().message);
+    SetError(outcome.ok() ? UrlForMessages(options.url) + ": stream ended"
+                          : outcome.error().message);
     if (health.frames_in > frames_before) backoff.Reset();
     if (!SleepUntil(steady_clock::now() + backoff.Next())) break;
   }
@@ -273,9 +274,9 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
       health.last_error = decoded.error().message;
     }
     if (++consecutive_corrupt >= kMaxConsecutiveCorrupt) {
-      return Error(ErrorCode::kBadImage, options.url + ": " + std::to_string(consecutive_corrupt) +
-                                             " undecodable packets in a row (" +
-                                             decoded.error().message + ")");
+      return Error(ErrorCode::kBadImage,
+                   UrlForMessages(options.url) + ": " + std::to_string(consecutive_corrupt) +
+                       " undecodable packets in a row (" + decoded.error().message + ")");
     }
   }
   return std::monostate{};

@@ -468,7 +468,7 @@ TEST_F(CameraStreamMalformed, NothingListeningIsReportedAndRetried) {
   ASSERT_GE(fd, 0);
   ::close(fd);  // now nothing listens on that port
   StreamOptions options;
-  options.url = "rtsp://127.0.0.1:" + std::to_string(port) + "/cam";
+  options.url = "rtsp://admin:s3cret@127.0.0.1:" + std::to_string(port) + "/cam";
   options.backoff_min = milliseconds(50);
   options.backoff_max = milliseconds(100);
   auto stream = CameraStream::Start(options);
@@ -479,6 +479,7 @@ TEST_F(CameraStreamMalformed, NothingListeningIsReportedAndRetried) {
   }
   const StreamHealth health = (*stream)->Health();
   EXPECT_NE(health.last_error.find("refused"), std::string::npos) << health.last_error;
+  EXPECT_EQ(health.last_error.find("s3cret"), std::string::npos) << health.last_error;
   EXPECT_EQ(health.frames_in, 0);
   EXPECT_EQ(health.reconnects, 0);
 }

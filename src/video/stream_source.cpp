@@ -23,6 +23,16 @@ bool IsLiveUrl(const std::string& url) {
   return false;
 }
 
+std::string UrlForMessages(const std::string& url) {
+  const std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  const std::size_t host_start = scheme_end + 3;
+  const std::size_t path_start = url.find('/', host_start);
+  const std::size_t at = url.rfind('@', path_start == std::string::npos ? url.size() : path_start);
+  if (at == std::string::npos || at < host_start) return url;
+  return url.substr(0, host_start) + "***@" + url.substr(at + 1);
+}
+
 int StreamSource::Interrupt::Callback(void* opaque) {
   const auto* self = static_cast<const Interrupt*>(opaque);
   if (self->stop->load(std::memory_order_relaxed)) return 1;
@@ -38,7 +48,7 @@ void StreamSource::Interrupt::Arm(std::chrono::milliseconds timeout) {
 }
 
 StreamSource::StreamSource(const StreamOptions& options, const std::atomic<bool>& stop)
-    : url_(options.url),
+    : url_(UrlForMessages(options.url)),
       read_timeout_(options.read_timeout),
       interrupt_(std::make_unique<Interrupt>()) {
   interrupt_->stop = &stop;
@@ -54,7 +64,7 @@ Result<std::unique_ptr<StreamSource>> StreamSource::Open(const StreamOptions& op
     }
   }
   std::unique_ptr<StreamSource> source(new StreamSource(options, stop));
-  const std::string where = live ? options.url : "video file " + options.url;
+  const std::string where = live ? UrlForMessages(options.url) : "video file " + options.url;
 
   AVFormatContext* raw = avformat_alloc_context();
   if (raw == nullptr) return Error(ErrorCode::kIo, "out of memory");

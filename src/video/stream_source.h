@@ -18,6 +18,10 @@ namespace safelane::video {
 // rtsp://, rtsps://, http://, https:// are live; anything else is a file.
 bool IsLiveUrl(const std::string& url);
 
+// The URL as it may appear in errors, logs and health: "user:password@" removed, since
+// cameras often carry their credentials in the URL.
+std::string UrlForMessages(const std::string& url);
+
 class StreamSource {
  public:
   // kIo: cannot connect / no such file / timed out; kBadImage: not a video container, or no
