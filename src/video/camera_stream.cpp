@@ -176,9 +176,9 @@ void CameraStream::State::Run() {
       if (!SleepUntil(steady_clock::now() + backoff.Next())) break;
       continue;
     }
-    if (live) {
+    {
       std::lock_guard lock(mutex);
-      if (tried_before) ++health.reconnects;
+      if (live && tried_before) ++health.reconnects;  // a looping file is not a reconnect
       health.connected = true;
     }
     tried_before = true;

@@ -147,8 +147,12 @@ TEST_F(CameraStreamFile, LoopedFileKeepsCountingAndTimeMovesForward) {
     EXPECT_EQ(frames[i].index, frames[i - 1].index + 1);
     EXPECT_GT(frames[i].captured_at, frames[i - 1].captured_at);
   }
-  EXPECT_FALSE((*stream)->Health().finished);
+  const StreamHealth health = (*stream)->Health();
+  EXPECT_FALSE(health.finished);
+  EXPECT_TRUE(health.connected);
+  EXPECT_EQ(health.reconnects, 0);
   (*stream)->Stop();
+  EXPECT_FALSE((*stream)->Health().connected);
 }
 
 struct ClipFacts {
