@@ -238,6 +238,8 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
   }
   c.pipeline.vehicle_every_n_frames = pipe.Integer("vehicle_every_n_frames", 2, 1, 1000, "frames");
   c.pipeline.voter.min_agreeing = pipe.Integer("min_agreeing_reads", 2, 1, 100, "frames");
+  c.pipeline.voter.min_confidence = pipe.Number("min_confidence", 0.05, 0, 1, "(probability)");
+  c.pipeline.report_stationary = pipe.Bool("report_stationary", false);
   c.pipeline.tracker.max_missed = pipe.Integer("max_missed_frames", 12, 0, 1000, "frames");
   pipe.Finish();
 

@@ -10,7 +10,8 @@
 //   [stream]    url, transport (tcp|udp), replay (realtime|fast), ring_seconds,
 //               decode_threads, max_queued_frames
 //   [pipeline]  plate_working_size (px), vehicle_detection (bool), vehicle_model_dir,
-//               vehicle_every_n_frames, min_agreeing_reads, max_missed_frames
+//               vehicle_every_n_frames, min_agreeing_reads, min_confidence,
+//               report_stationary, max_missed_frames
 //   [evidence]  dir (local copies, optional), jpeg_quality, clip, clip_before_s, clip_after_s
 //   [sink]      kind ("store"), store_dir, master_key_file, spool_dir, spool_max_events,
 //               spool_max_mb, retry_s, batch

@@ -145,6 +145,7 @@ void CameraNode::LogHealth(const video::CameraStream& stream, double wall_s) con
       {"connected", h.connected},
       {"last_error", h.last_error},
       {"reads", summary_.reads},
+      {"suppressed_tracks", pipeline_.suppressed_tracks()},
       {"spool_events", spool_->size()},
       {"events_accepted", s.accepted},
       {"events_duplicate", s.duplicates},
@@ -243,6 +244,7 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
   summary_.sender = sender_.counters();
   summary_.events_pending = static_cast<std::int64_t>(spool_->size() + unspooled_.size());
   summary_.wall_s = wall_s;
+  summary_.suppressed_tracks = pipeline_.suppressed_tracks();
   if (fatal) return *fatal;
   return summary_;
 }

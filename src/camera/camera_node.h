@@ -40,10 +40,11 @@ struct StageTotals {
 };
 
 struct NodeSummary {
-  std::int64_t reads = 0;           // passes turned into events
-  std::int64_t events_spooled = 0;  // pushed to the spool
-  std::int64_t events_pending = 0;  // still in the spool at exit (sent on the next start)
-  std::int64_t frame_errors = 0;    // frames the pipeline failed on (logged)
+  std::int64_t reads = 0;              // passes turned into events
+  std::int64_t events_spooled = 0;     // pushed to the spool
+  std::int64_t events_pending = 0;     // still in the spool at exit (sent on the next start)
+  std::int64_t frame_errors = 0;       // frames the pipeline failed on (logged)
+  std::int64_t suppressed_tracks = 0;  // tracks that gave no read (see CameraPipeline)
   std::int64_t frames_dropped_by_node = 0;
   video::StreamHealth stream;
   SenderCounters sender;

@@ -150,11 +150,15 @@ std::optional<VehiclePass> CameraPipeline::Decide(std::int64_t track_id) {
   if (it == tracks_.end()) return std::nullopt;
   TrackData& t = it->second;
   auto vote = t.voter.Decide(options_.voter);
-  if (!vote) return std::nullopt;
+  const std::string direction = DirectionOf(t.first_centre, t.last_centre, t.plate_width);
+  if (!vote || (direction == "stationary" && !options_.report_stationary)) {
+    ++suppressed_;
+    return std::nullopt;
+  }
   VehiclePass pass;
   pass.track_id = track_id;
   pass.vote = *vote;
-  pass.direction = DirectionOf(t.first_centre, t.last_centre, t.plate_width);
+  pass.direction = direction;
   const std::size_t b = vote->best_reading;
   pass.frame = t.frames[b];
   pass.frame_index = t.voter.readings()[b].frame_index;

@@ -38,6 +38,9 @@ struct PipelineOptions {
   std::vector<std::string> countries;  // expected plate countries ("uz", ...); empty = any
   TrackerOptions tracker;
   VoterOptions voter;
+  // A track that never moved more than half a plate width (text on a wall, a parked car) is
+  // not a passing vehicle; it is counted in suppressed_tracks() instead.
+  bool report_stationary = false;
 };
 
 struct VehiclePass {
@@ -77,6 +80,8 @@ class CameraPipeline {
   std::vector<VehiclePass> Flush();
 
   std::size_t live_tracks() const { return tracks_.size(); }
+  // Confirmed tracks that gave no read (too few agreeing reads, low confidence, stationary).
+  std::int64_t suppressed_tracks() const { return suppressed_; }
 
  private:
   struct TrackData {
@@ -111,6 +116,7 @@ class CameraPipeline {
   std::optional<vision::VehicleDetector> vehicles_;
   Tracker tracker_;
   std::map<std::int64_t, TrackData> tracks_;
+  std::int64_t suppressed_ = 0;
 };
 
 // Name of the dominant motion from `from` to `to` (pixels), given the plate width.

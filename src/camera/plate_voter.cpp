@@ -39,6 +39,7 @@ std::optional<PlateVote> PlateVoter::Decide(const VoterOptions& options) const {
   if (vote.frames_agreed < options.min_agreeing) return std::nullopt;
   const double share = total > 0 ? best->second / total : 0.0;
   vote.confidence = share * confidence_sum / vote.frames_agreed;
+  if (vote.confidence < options.min_confidence) return std::nullopt;
   return vote;
 }
 

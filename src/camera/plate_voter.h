@@ -26,6 +26,9 @@ struct PlateReading {
 struct VoterOptions {
   double unfit_weight = 0.25;  // weight factor of a reading that fits no expected format
   int min_agreeing = 2;        // readings of the winning text needed to report anything
+  // Below this result confidence nothing is reported: on the test video every read under
+  // 0.05 was background texture or a plate in the photo behind the vehicle.
+  double min_confidence = 0.05;
 };
 
 struct PlateVote {
@@ -40,7 +43,7 @@ struct PlateVote {
 class PlateVoter {
  public:
   void Add(PlateReading reading) { readings_.push_back(std::move(reading)); }
-  // nullopt: no text got min_agreeing readings.
+  // nullopt: no text got min_agreeing readings, or the result is under min_confidence.
   std::optional<PlateVote> Decide(const VoterOptions& options) const;
   const std::vector<PlateReading>& readings() const { return readings_; }
 

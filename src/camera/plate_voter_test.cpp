@@ -45,5 +45,15 @@ TEST(PlateVoter, TooFewAgreeingReadsGiveNothing) {
   EXPECT_FALSE(PlateVoter().Decide({}).has_value());
 }
 
+TEST(PlateVoter, ResultUnderMinConfidenceGivesNothing) {
+  PlateVoter voter;
+  voter.Add(R("LQ1N", 0.04, false));
+  voter.Add(R("LQ1N", 0.04, false));
+  EXPECT_FALSE(voter.Decide({}).has_value());
+  VoterOptions any;
+  any.min_confidence = 0;
+  EXPECT_NEAR(voter.Decide(any)->confidence, 0.04, 1e-9);
+}
+
 }  // namespace
 }  // namespace safelane::camera
