@@ -251,6 +251,28 @@ TEST_F(CameraStreamFile, ClipOutsideTheRingIsABadRequest) {
   EXPECT_TRUE((*stream)->WriteClip(f[130].captured_at, f[140].captured_at, Path("ok.mp4")).ok());
 }
 
+TEST_F(CameraStreamFile, RingIsBoundedByBytesAndStillStartsAtAKeyFrame) {
+  StreamOptions options = FileOptions(Path("six.mp4"), Replay::kFast);
+  const std::int64_t file_bytes =
+      static_cast<std::int64_t>(std::filesystem::file_size(Path("six.mp4")));
+  options.ring_max_bytes = file_bytes / 3;  // about two of the six seconds
+  auto stream = CameraStream::Start(options);
+  ASSERT_TRUE(stream.ok());
+  auto frames = ReadAll(**stream);
+  ASSERT_TRUE(frames.ok());
+  const StreamHealth health = (*stream)->Health();
+  EXPECT_LE(health.ring_bytes, options.ring_max_bytes);
+  EXPECT_GT(health.ring_bytes, 0);
+  EXPECT_LT(health.ring_seconds, 3.0);
+  // Everything the ring holds can be cut, and the cut decodes from its first frame.
+  const std::vector<Frame>& f = *frames;
+  ASSERT_TRUE((*stream)->WriteClip(f[0].captured_at, f[149].captured_at, Path("bytes.mp4")).ok());
+  const ClipFacts facts = InspectClip(Path("bytes.mp4"));
+  ASSERT_GT(facts.frames, 0);
+  EXPECT_EQ(facts.frames % 25, 0);  // whole GOPs
+  EXPECT_EQ(cv::norm(facts.first, f[150 - facts.frames].bgr, cv::NORM_INF), 0.0);
+}
+
 // ---- Bad options and malformed input ----
 
 TEST(CameraStreamOptions, BadOptionsAreBadConfig) {
