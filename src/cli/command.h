@@ -12,4 +12,7 @@ void RegisterReadCommand(CLI::App& app, int& exit_code);
 // `safelane evidence export|verify|public-key`: signed evidence packages.
 void RegisterEvidenceCommand(CLI::App& app, int& exit_code);
 
+// `safelane camera`: one camera node (src/camera).
+void RegisterCameraCommand(CLI::App& app, int& exit_code);
+
 }  // namespace safelane::cli

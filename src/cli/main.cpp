@@ -27,6 +27,7 @@ int Main(int argc, char** argv) {
   int exit_code = 0;
   safelane::cli::RegisterReadCommand(app, exit_code);
   safelane::cli::RegisterEvidenceCommand(app, exit_code);
+  safelane::cli::RegisterCameraCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
