@@ -7,6 +7,7 @@
 // decode -> BGR -> frame queue), exactly as the camera node receives frames; the consumer
 // only takes them. Reported per file: frames/s and ms/frame over wall time (median of R
 // runs), CPU ms/frame (user + system of the process, which is what a shared core pays),
+// the reader thread's wall ms/frame inside libavcodec and inside swscale (StreamHealth),
 // and memory: the ring's bytes per second of video, the BGR frame size, and the process's
 // peak resident memory.
 
@@ -70,6 +71,8 @@ struct Run {
   std::int64_t ring_bytes = 0;
   double ring_seconds = 0;
   double rss_growth_mb = 0;  // resident memory added while the stream was open
+  double decode_ms = 0;      // per frame, libavcodec (wall, reader thread)
+  double convert_ms = 0;     // per frame, swscale to BGR
 };
 
 int DecodeOnce(const std::string& path, int threads, Run& run) {
@@ -103,6 +106,8 @@ int DecodeOnce(const std::string& path, int threads, Run& run) {
   const auto health = (*stream)->Health();
   run.ring_bytes = health.ring_bytes;
   run.ring_seconds = health.ring_seconds;
+  run.decode_ms = health.decode_ms;
+  run.convert_ms = health.convert_ms;
   run.rss_growth_mb = RssMb() - rss0;
   return 0;
 }
@@ -137,8 +142,9 @@ int main(int argc, char** argv) {
   }
   std::cout << fmt::format("CPU: {}, {} hardware threads; decoder threads: {}\n\n", CpuModel(),
                            std::thread::hardware_concurrency(), threads);
-  std::cout << "| file | size | frames | frames/s | wall ms/frame | CPU ms/frame | ring MB/s of "
-               "video | BGR frame MB |\n|---|---|---|---|---|---|---|---|\n";
+  std::cout << "| file | size | frames | frames/s | wall ms/frame | CPU ms/frame | decode wall ms "
+               "| BGR wall ms | ring MB/s of video | BGR frame MB |\n"
+               "|---|---|---|---|---|---|---|---|---|---|\n";
   for (const std::string& file : files) {
     Run warmup;
     if (DecodeOnce(file, threads, warmup) != 0) return 1;
@@ -154,10 +160,11 @@ int main(int argc, char** argv) {
                                                                1e6 / (median.ring_seconds + 0.04)
                                                          : 0.0;
     std::cout << fmt::format(
-        "| {} | {}x{} | {} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.1f} |\n",
+        "| {} | {}x{} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.2f} | {:.1f} |\n",
         std::filesystem::path(file).filename().string(), median.width, median.height, median.frames,
         fps, 1000.0 / fps, 1000.0 * median.cpu_s / static_cast<double>(median.frames),
-        ring_mb_per_s, static_cast<double>(median.width) * median.height * 3 / 1e6);
+        median.decode_ms, median.convert_ms, ring_mb_per_s,
+        static_cast<double>(median.width) * median.height * 3 / 1e6);
   }
   std::cout << fmt::format("\nPeak resident memory of the process: {:.0f} MB\n", PeakRssMb());
   return 0;

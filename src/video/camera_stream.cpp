@@ -138,6 +138,8 @@ struct CameraStream::State {
   RateWindow processed_rate;
   std::optional<Error> failure;
   std::int64_t next_index = 0;
+  std::int64_t decode_ns = 0;  // over the stream's life (all sessions)
+  std::int64_t convert_ns = 0;
 
   std::mutex stop_mutex;
   std::thread thread;
@@ -218,7 +220,9 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
   std::int64_t last_arrival_us = NowUs();
   int consecutive_corrupt = 0;
   std::int64_t rejected_packets = 0;
-  std::int64_t corrupt_frames = 0;  // the decoder's count already added to health
+  std::int64_t corrupt_frames = 0;     // the decoder's count already added to health
+  std::int64_t session_decode_ns = 0;  // the decoder's times already added
+  std::int64_t session_convert_ns = 0;
   const auto sink = [&](DecodedFrame decoded) {
     ++frames;
     Deliver(std::move(decoded), time_base, last_arrival_us);
@@ -258,10 +262,14 @@ Result<std::monostate> CameraStream::State::RunSession(StreamSource& source) {
     ring.Push(*packet, pts_wall, pts_wall - std::max<std::int64_t>(0, pts_us - dts_us));
     auto decoded = decoder->Decode(packet.get(), sink);
     av_packet_unref(packet.get());
-    if (decoder->corrupt_frames() != corrupt_frames) {
+    {
       std::lock_guard lock(mutex);
       health.corrupt_frames += decoder->corrupt_frames() - corrupt_frames;
       corrupt_frames = decoder->corrupt_frames();
+      decode_ns += decoder->decode_ns() - session_decode_ns;
+      convert_ns += decoder->convert_ns() - session_convert_ns;
+      session_decode_ns = decoder->decode_ns();
+      session_convert_ns = decoder->convert_ns();
     }
     if (decoded.ok()) {
       consecutive_corrupt = 0;
@@ -357,6 +365,11 @@ StreamHealth CameraStream::Health() const {
     const auto now = steady_clock::now();
     s.health.fps_in = s.in_rate.Rate(now, s.started);
     s.health.fps_processed = s.processed_rate.Rate(now, s.started);
+    if (s.health.frames_in > 0) {
+      const double frames = static_cast<double>(s.health.frames_in);
+      s.health.decode_ms = static_cast<double>(s.decode_ns) / 1e6 / frames;
+      s.health.convert_ms = static_cast<double>(s.convert_ns) / 1e6 / frames;
+    }
     health = s.health;
   }
   health.ring_bytes = s.ring.bytes();

@@ -87,6 +87,8 @@ struct StreamHealth {
   bool finished = false;             // a file ended (or failed) and will deliver nothing more
   std::int64_t corrupt_packets = 0;  // packets the decoder rejected (lossy UDP, damaged file)
   std::int64_t corrupt_frames = 0;   // decoded frames marked damaged: skipped, never handed out
+  double decode_ms = 0;              // mean wall ms per decoded frame in libavcodec (reader thread)
+  double convert_ms = 0;             // mean wall ms per frame converting to BGR (swscale)
   std::int64_t ring_bytes = 0;       // compressed bytes held for clips
   double ring_seconds = 0;           // span of the ring
 };

@@ -99,6 +99,8 @@ TEST_F(CameraStreamFile, FastReplayDeliversEveryFrameInOrder) {
   EXPECT_EQ(health.frames_dropped, 0);
   EXPECT_EQ(health.last_error, "");
   EXPECT_GT(health.ring_bytes, 0);
+  EXPECT_GT(health.decode_ms, 0.0);
+  EXPECT_GT(health.convert_ms, 0.0);
 }
 
 TEST_F(CameraStreamFile, RealTimeReplayFollowsTimestamps) {

@@ -1,6 +1,7 @@
 #include "video/frame_decoder.h"
 
 #include <algorithm>
+#include <chrono>
 #include <string>
 
 #include "video/av_error.h"
@@ -34,14 +35,27 @@ Result<FrameDecoder> FrameDecoder::Open(const AVCodecParameters& params, int thr
   return FrameDecoder(std::move(context), std::move(frame), pool_size, max_pixels);
 }
 
+namespace {
+
+std::int64_t NanosSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t)
+      .count();
+}
+
+}  // namespace
+
 Result<std::monostate> FrameDecoder::Decode(const AVPacket* packet,
                                             const std::function<void(DecodedFrame)>& sink) {
+  auto t0 = std::chrono::steady_clock::now();
   int rc = avcodec_send_packet(codec_.get(), packet);
+  decode_ns_ += NanosSince(t0);
   if (rc < 0 && rc != AVERROR_EOF) {
     return Error(ErrorCode::kBadImage, "corrupt video data: " + AvErrorText(rc));
   }
   while (true) {
+    t0 = std::chrono::steady_clock::now();
     rc = avcodec_receive_frame(codec_.get(), frame_.get());
+    decode_ns_ += NanosSince(t0);
     if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) break;
     if (rc < 0) {
       return Error(ErrorCode::kBadImage, "corrupt video data: " + AvErrorText(rc));
@@ -51,7 +65,9 @@ Result<std::monostate> FrameDecoder::Decode(const AVPacket* packet,
       av_frame_unref(frame_.get());
       continue;
     }
+    t0 = std::chrono::steady_clock::now();
     auto bgr = ToBgr(*frame_);
+    convert_ns_ += NanosSince(t0);
     const std::int64_t pts = frame_->best_effort_timestamp;
     av_frame_unref(frame_.get());
     if (!bgr.ok()) return bgr.error();

@@ -38,6 +38,10 @@ class FrameDecoder {
   // joined between key frames): never handed out, since a smeared frame could be misread.
   std::int64_t corrupt_frames() const { return corrupt_frames_; }
 
+  // Wall time spent on this thread in libavcodec and in the BGR conversion, since Open().
+  std::int64_t decode_ns() const { return decode_ns_; }
+  std::int64_t convert_ns() const { return convert_ns_; }
+
  private:
   FrameDecoder(CodecContextPtr codec, FramePtr frame, int pool_size, std::int64_t max_pixels)
       : codec_(std::move(codec)),
@@ -53,6 +57,8 @@ class FrameDecoder {
   std::vector<cv::Mat> pool_;
   std::int64_t max_pixels_;
   std::int64_t corrupt_frames_ = 0;
+  std::int64_t decode_ns_ = 0;
+  std::int64_t convert_ns_ = 0;
 };
 
 }  // namespace safelane::video
