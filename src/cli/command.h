@@ -12,6 +12,9 @@ void RegisterReadCommand(CLI::App& app, int& exit_code);
 // `safelane evidence export|verify|public-key`: signed evidence packages.
 void RegisterEvidenceCommand(CLI::App& app, int& exit_code);
 
+// `safelane serve`: the HTTPS API (src/server).
+void RegisterServeCommand(CLI::App& app, int& exit_code);
+
 // `safelane camera`: one camera node (src/camera).
 void RegisterCameraCommand(CLI::App& app, int& exit_code);
 

@@ -28,6 +28,7 @@ int Main(int argc, char** argv) {
   safelane::cli::RegisterReadCommand(app, exit_code);
   safelane::cli::RegisterEvidenceCommand(app, exit_code);
   safelane::cli::RegisterCameraCommand(app, exit_code);
+  safelane::cli::RegisterServeCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
