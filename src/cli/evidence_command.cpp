@@ -22,7 +22,7 @@
 #include "store/audit_chain.h"
 #include "store/evidence_package.h"
 #include "store/evidence_vault.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -39,6 +39,8 @@ struct ExportArgs {
   std::string master_key = kDefaultMasterKey;
   std::string actor;
   std::string reason;
+  std::string backend = "sqlite";
+  std::string postgres;
 };
 
 struct VerifyArgs {
@@ -86,10 +88,15 @@ int RunExport(const ExportArgs& args) {
   auto master = security::LoadMasterKey(key_path);
   if (!master) return fail(master.error(), 2);
   const store::SystemClock clock;
-  auto db = store::SqliteStore::Open(data_dir, clock,
-                                     {.create = false,
-                                      .audit_signer = std::make_shared<const security::SigningKey>(
-                                          store::AuditSigningKey(*master))});
+  auto backend = store::ParseBackend(args.backend);
+  if (!backend) return fail(backend.error(), 2);
+  auto db = store::OpenStore({.backend = *backend,
+                              .data_dir = data_dir,
+                              .postgres = args.postgres,
+                              .create = false,
+                              .audit_signer = std::make_shared<const security::SigningKey>(
+                                  store::AuditSigningKey(*master))},
+                             clock);
   if (!db) return fail(db.error(), 2);
   auto vault = store::EvidenceVault::Open(data_dir / "vault", *master);
   if (!vault) return fail(vault.error(), 2);
@@ -173,6 +180,10 @@ void RegisterEvidenceCommand(CLI::App& app, int& exit_code) {
                   "Why (e.g. a case number and a written reason), recorded in the audit log");
   exp->add_option("--data-dir", export_args->data_dir, "Store data directory")
       ->default_val(kDefaultDataDir);
+  exp->add_option("--backend", export_args->backend, "Store backend: sqlite or postgres")
+      ->default_val("sqlite");
+  exp->add_option("--postgres", export_args->postgres,
+                  "PostgreSQL connection string (password in ~/.pgpass, not here)");
   exp->add_option("--master-key", export_args->master_key, "Master key file (mode 0600)")
       ->default_val(kDefaultMasterKey);
   exp->callback([export_args, &exit_code] { exit_code = RunExport(*export_args); });

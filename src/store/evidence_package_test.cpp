@@ -65,7 +65,7 @@ class PackageTest : public StoreTest {
   std::int64_t violation_id_ = 0;
 };
 
-TEST_F(PackageTest, ExportVerifiesOfflineWithItsCustody) {
+TEST_P(PackageTest, ExportVerifiesOfflineWithItsCustody) {
   const Bytes zip = Export();
   auto report = VerifyEvidencePackage(zip, PackageSigningKey(*master_).public_key());
   ASSERT_TRUE(report.ok()) << report.error().message;
@@ -94,7 +94,7 @@ TEST_F(PackageTest, ExportVerifiesOfflineWithItsCustody) {
   EXPECT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
 }
 
-TEST_F(PackageTest, AnyChangedByteIsDetected) {
+TEST_P(PackageTest, AnyChangedByteIsDetected) {
   const Bytes zip = Export();
   ASSERT_TRUE(VerifyEvidencePackage(zip, std::nullopt).ok());
   for (std::size_t i = 0; i < zip.size(); ++i) {
@@ -104,7 +104,7 @@ TEST_F(PackageTest, AnyChangedByteIsDetected) {
   }
 }
 
-TEST_F(PackageTest, ForgedEntriesInAWellFormedArchiveAreDetected) {
+TEST_P(PackageTest, ForgedEntriesInAWellFormedArchiveAreDetected) {
   const Bytes zip = Export();
   std::string custody = Entry(zip, "custody.json");
   custody.replace(custody.find("officer.a"), 9, "officer.z");
@@ -125,7 +125,7 @@ TEST_F(PackageTest, ForgedEntriesInAWellFormedArchiveAreDetected) {
   EXPECT_NE(r.error().message.find("extra.txt is not listed"), std::string::npos);
 }
 
-TEST_F(PackageTest, APackageResignedByAnotherStoreFailsAgainstTheTrustedKey) {
+TEST_P(PackageTest, APackageResignedByAnotherStoreFailsAgainstTheTrustedKey) {
   auto other_master = security::CreateMasterKeyFile(dir_ / "other.key");
   ASSERT_TRUE(other_master.ok());
   auto forged = ExportEvidencePackage(*store_, *vault_, *other_master, violation_id_,
@@ -137,7 +137,7 @@ TEST_F(PackageTest, APackageResignedByAnotherStoreFailsAgainstTheTrustedKey) {
   EXPECT_NE(r.error().message.find("not the trusted key"), std::string::npos);
 }
 
-TEST_F(PackageTest, UnknownViolationAndDamagedVaultAreReported) {
+TEST_P(PackageTest, UnknownViolationAndDamagedVaultAreReported) {
   auto missing = ExportEvidencePackage(*store_, *vault_, *master_, 999, {"clerk", "cli", ""}, kT0);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kBadRequest);
@@ -149,6 +149,8 @@ TEST_F(PackageTest, UnknownViolationAndDamagedVaultAreReported) {
   ASSERT_FALSE(damaged.ok());
   EXPECT_EQ(damaged.error().code, ErrorCode::kIo);
 }
+
+SAFELANE_ALL_BACKENDS(PackageTest);
 
 }  // namespace
 }  // namespace safelane::store

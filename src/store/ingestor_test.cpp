@@ -33,7 +33,7 @@ class IngestorTest : public StoreTest {
   }
 };
 
-TEST_F(IngestorTest, AcceptsSignedEventsAndIsIdempotent) {
+TEST_P(IngestorTest, AcceptsSignedEventsAndIsIdempotent) {
   const std::vector<IncomingEvent> batch = {
       Signed(MakeEvent("e1", "cam", "01A123BC", kT0)),
       Signed(MakeEvent("e2", "cam", "01A124BC", kT0), {"frame", "crop"})};
@@ -52,7 +52,7 @@ TEST_F(IngestorTest, AcceptsSignedEventsAndIsIdempotent) {
   }
 }
 
-TEST_F(IngestorTest, SameIdWithOtherContentIsRefusedAndTheOriginalKept) {
+TEST_P(IngestorTest, SameIdWithOtherContentIsRefusedAndTheOriginalKept) {
   IngestAll({Signed(MakeEvent("e1", "cam", "01A123BC", kT0))});
   const auto forged = Signed(MakeEvent("e1", "cam", "01A999BC", kT0), {"other frame"});
   const IngestResult r = One(forged);
@@ -62,7 +62,7 @@ TEST_F(IngestorTest, SameIdWithOtherContentIsRefusedAndTheOriginalKept) {
   EXPECT_FALSE(vault_->Contains(security::Sha256Hex(forged.evidence[0])));
 }
 
-TEST_F(IngestorTest, BadSignatureIsRefused) {
+TEST_P(IngestorTest, BadSignatureIsRefused) {
   auto in = Signed(MakeEvent("e1", "cam", "01A123BC", kT0));
   in.signature_hex[10] = in.signature_hex[10] == 'a' ? 'b' : 'a';
   const IngestResult r = One(in);
@@ -75,7 +75,7 @@ TEST_F(IngestorTest, BadSignatureIsRefused) {
   EXPECT_NE(One(in).reason.find("128 hex digits"), std::string::npos);
 }
 
-TEST_F(IngestorTest, SignedByAnotherCamerasKeyIsRefused) {
+TEST_P(IngestorTest, SignedByAnotherCamerasKeyIsRefused) {
   AddCamera("other", 41.0, 69.0, "Tashkent");
   auto in = Signed(MakeEvent("e1", "other", "01A123BC", kT0));
   // The manifest names "cam" but carries the signature of "other".
@@ -87,7 +87,7 @@ TEST_F(IngestorTest, SignedByAnotherCamerasKeyIsRefused) {
   ExpectNothingStored(in, "e1");
 }
 
-TEST_F(IngestorTest, UnknownAndRetiredCamerasAreRefused) {
+TEST_P(IngestorTest, UnknownAndRetiredCamerasAreRefused) {
   AddCamera("ghost", 0, 0, "");
   auto in = Signed(MakeEvent("e1", "ghost", "01A123BC", kT0));
   Camera retired = *store_->GetCamera("ghost").value();
@@ -102,7 +102,7 @@ TEST_F(IngestorTest, UnknownAndRetiredCamerasAreRefused) {
   ExpectNothingStored(in, "e1");
 }
 
-TEST_F(IngestorTest, EvidenceThatDoesNotMatchItsManifestIsRefused) {
+TEST_P(IngestorTest, EvidenceThatDoesNotMatchItsManifestIsRefused) {
   auto in = Signed(MakeEvent("e1", "cam", "01A123BC", kT0), {"frame", "crop"});
   auto swapped = in;
   swapped.evidence[0].back() ^= 1;  // same size, different bytes
@@ -120,7 +120,7 @@ TEST_F(IngestorTest, EvidenceThatDoesNotMatchItsManifestIsRefused) {
   ExpectNothingStored(in, "e1");
 }
 
-TEST_F(IngestorTest, MalformedEventIsRefusedAndTheRestOfTheBatchKept) {
+TEST_P(IngestorTest, MalformedEventIsRefusedAndTheRestOfTheBatchKept) {
   auto bad = Signed(MakeEvent("e1", "cam", "01A123BC", kT0));
   bad.manifest.insert(1, " ");
   const std::vector<IncomingEvent> batch = {bad, Signed(MakeEvent("e2", "cam", "01A124BC", kT0))};
@@ -131,13 +131,15 @@ TEST_F(IngestorTest, MalformedEventIsRefusedAndTheRestOfTheBatchKept) {
   EXPECT_EQ((*r)[1].status, IngestStatus::kAccepted);
 }
 
-TEST_F(IngestorTest, AFailedTransactionLeavesNeitherReadsNorEvidence) {
+TEST_P(IngestorTest, AFailedTransactionLeavesNeitherReadsNorEvidence) {
   // Make the database refuse one row half-way through the batch.
-  auto raw = sqlite::Database::Open(dir_ / "data" / SqliteStore::kDatabaseFile, false);
-  ASSERT_TRUE(raw.ok());
-  ASSERT_TRUE(raw->Exec("CREATE TRIGGER fail BEFORE INSERT ON reads WHEN NEW.plate = '66X666XX'"
-                        " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
-                  .ok());
+  ASSERT_EQ(RawExec("CREATE TRIGGER fail BEFORE INSERT ON reads WHEN NEW.plate = '66X666XX'"
+                    " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END",
+                    "CREATE FUNCTION fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    " IF NEW.plate = '66X666XX' THEN RAISE EXCEPTION 'disk on fire'; END IF;"
+                    " RETURN NEW; END $$; CREATE TRIGGER fail BEFORE INSERT ON reads"
+                    " FOR EACH ROW EXECUTE FUNCTION fail()"),
+            "");
   const std::vector<IncomingEvent> batch = {Signed(MakeEvent("e1", "cam", "01A123BC", kT0)),
                                             Signed(MakeEvent("e2", "cam", "66X666XX", kT0)),
                                             Signed(MakeEvent("e3", "cam", "01A125BC", kT0))};
@@ -149,12 +151,14 @@ TEST_F(IngestorTest, AFailedTransactionLeavesNeitherReadsNorEvidence) {
   ExpectNothingStored(batch[2], "e3");
 }
 
-TEST_F(IngestorTest, OversizedBatchIsRefusedWhole) {
+TEST_P(IngestorTest, OversizedBatchIsRefusedWhole) {
   const std::vector<IncomingEvent> batch(kMaxIngestBatch + 1);
   auto r = ingestor_->Ingest(batch);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
 }
+
+SAFELANE_ALL_BACKENDS(IngestorTest);
 
 }  // namespace
 }  // namespace safelane::store

@@ -23,7 +23,7 @@ class RetentionTest : public StoreTest {
   }
 };
 
-TEST_F(RetentionTest, PolicyBoundsAreEnforced) {
+TEST_P(RetentionTest, PolicyBoundsAreEnforced) {
   EXPECT_TRUE(RetentionPolicy{}.Validate().ok());
   EXPECT_EQ(RetentionPolicy{}.unmatched_reads, hours(72));
   EXPECT_FALSE(RetentionPolicy{.unmatched_reads = hours(0)}.Validate().ok());
@@ -32,7 +32,7 @@ TEST_F(RetentionTest, PolicyBoundsAreEnforced) {
   EXPECT_FALSE(RetentionPolicy{.interval = hours(169)}.Validate().ok());
 }
 
-TEST_F(RetentionTest, UnmatchedReadsGoAfter72HoursMatchedOnesStay) {
+TEST_P(RetentionTest, UnmatchedReadsGoAfter72HoursMatchedOnesStay) {
   ASSERT_TRUE(store_->AddHotlistEntry({"01H000OT", "stolen", kT0 - hours(1), std::nullopt}).ok());
   IngestAll({Signed(MakeEvent("plain", "cam", "01A123BC", kT0)),
              Signed(MakeEvent("hot", "cam", "01H000OT", kT0)),
@@ -58,7 +58,7 @@ TEST_F(RetentionTest, UnmatchedReadsGoAfter72HoursMatchedOnesStay) {
   EXPECT_TRUE(Stored("young"));  // captured 10 h later: 62 h old
 }
 
-TEST_F(RetentionTest, ClosedViolationsGoAfterTheirPeriodThenTheirRead) {
+TEST_P(RetentionTest, ClosedViolationsGoAfterTheirPeriodThenTheirRead) {
   IngestAll({Signed(MakeEvent("case", "cam", "01C000AS", kT0)),
              Signed(MakeEvent("open", "cam", "01O000PN", kT0))});
   auto closed = store_->CreateViolation("case", "speed", kT0);
@@ -93,7 +93,7 @@ TEST_F(RetentionTest, ClosedViolationsGoAfterTheirPeriodThenTheirRead) {
   EXPECT_TRUE(Stored("open"));
 }
 
-TEST_F(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
+TEST_P(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
   // Two events carrying the same bytes share one vault object.
   auto first = Signed(MakeEvent("old", "cam", "01A123BC", kT0));
   auto e = MakeEvent("new", "cam", "01A123BC", kT0 + hours(100));
@@ -112,7 +112,7 @@ TEST_F(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
   EXPECT_TRUE(vault_->Get(shared).ok());
 }
 
-TEST_F(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
+TEST_P(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
   ASSERT_TRUE(store_
                   ->AppendAudit({.at = kT0,
                                  .actor = "officer",
@@ -130,7 +130,7 @@ TEST_F(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {
   EXPECT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
 }
 
-TEST_F(RetentionTest, JobRunsOnlyWhenDue) {
+TEST_P(RetentionTest, JobRunsOnlyWhenDue) {
   IngestAll({Signed(MakeEvent("plain", "cam", "01A123BC", kT0))});
   RetentionJob job(*store_, *vault_, clock_, RetentionPolicy{.interval = hours(6)});
   auto first = job.RunIfDue();
@@ -148,6 +148,8 @@ TEST_F(RetentionTest, JobRunsOnlyWhenDue) {
   EXPECT_EQ((*purged)->reads_deleted, 1);
   EXPECT_FALSE(Stored("plain"));
 }
+
+SAFELANE_ALL_BACKENDS(RetentionTest);
 
 }  // namespace
 }  // namespace safelane::store

@@ -93,7 +93,7 @@ class SearchTest : public StoreTest {
   }
 };
 
-TEST_F(SearchTest, ExactPlateInTimeOrderWithEvidence) {
+TEST_P(SearchTest, ExactPlateInTimeOrderWithEvidence) {
   auto reads = store_->SearchReads({.plate = Pattern("01A123BC")});
   ASSERT_TRUE(reads.ok());
   EXPECT_EQ(Ids(*reads), (std::vector<std::string>{"a", "b", "c"}));
@@ -103,7 +103,7 @@ TEST_F(SearchTest, ExactPlateInTimeOrderWithEvidence) {
   EXPECT_EQ((*reads)[0].received_at, kT0);
 }
 
-TEST_F(SearchTest, Wildcards) {
+TEST_P(SearchTest, Wildcards) {
   using V = std::vector<std::string>;
   EXPECT_EQ(Search({.plate = Pattern("01A*BC")}), (V{"a", "d", "b", "c"}));
   EXPECT_EQ(Search({.plate = Pattern("01A?23BC")}), (V{"a", "b", "c"}));
@@ -113,7 +113,7 @@ TEST_F(SearchTest, Wildcards) {
   EXPECT_EQ(Search({.plate = Pattern("01A*BD")}), V{});
 }
 
-TEST_F(SearchTest, EveryFilterAndTheirCombination) {
+TEST_P(SearchTest, EveryFilterAndTheirCombination) {
   using V = std::vector<std::string>;
   EXPECT_EQ(Search({.from = kT0 + std::chrono::minutes(5), .to = kT0 + std::chrono::minutes(8)}),
             (V{"d", "e", "f"}));  // [from, to)
@@ -129,16 +129,16 @@ TEST_F(SearchTest, EveryFilterAndTheirCombination) {
 }
 
 TEST_F(SearchTest, PrefixWildcardAndExactPlateUseThePlateIndex) {
-  auto wildcard = store_->ExplainSearch({.plate = Pattern("01A*BC"), .city = "Tashkent"});
+  auto wildcard = sqlite_store().ExplainSearch({.plate = Pattern("01A*BC"), .city = "Tashkent"});
   ASSERT_TRUE(wildcard.ok()) << wildcard.error().message;
   EXPECT_NE(wildcard->find("USING INDEX reads_plate_time (plate>? AND plate<?)"), std::string::npos)
       << *wildcard;
-  auto exact = store_->ExplainSearch({.plate = Pattern("01A123BC")});
+  auto exact = sqlite_store().ExplainSearch({.plate = Pattern("01A123BC")});
   ASSERT_TRUE(exact.ok());
   EXPECT_NE(exact->find("USING INDEX reads_plate_time (plate=?"), std::string::npos) << *exact;
 }
 
-TEST_F(SearchTest, JourneyIsTimeOrderedWithCameraPositions) {
+TEST_P(SearchTest, JourneyIsTimeOrderedWithCameraPositions) {
   auto stops = store_->Journey("01A123BC", kT0, kT0 + std::chrono::minutes(90), 100);
   ASSERT_TRUE(stops.ok()) << stops.error().message;
   ASSERT_EQ(stops->size(), 2U);  // "c" at minute 90 is outside [from, to)
@@ -150,7 +150,7 @@ TEST_F(SearchTest, JourneyIsTimeOrderedWithCameraPositions) {
   EXPECT_FALSE(store_->Journey("01a 123", kT0, kT0, 10).ok());
 }
 
-TEST_F(SearchTest, CamerasNearAPoint) {
+TEST_P(SearchTest, CamerasNearAPoint) {
   // tash-1 is ~0 m from the point, tash-2 ~2.6 km, sam-1 ~270 km.
   auto near = store_->CamerasNear(41.3111, 69.2797, 5000, 10);
   ASSERT_TRUE(near.ok()) << near.error().message;
@@ -166,7 +166,7 @@ TEST_F(SearchTest, CamerasNearAPoint) {
   EXPECT_FALSE(store_->CamerasNear(0, 0, -1, 10).ok());
 }
 
-TEST_F(StoreTest, ViolationReviewHistoryAndNoticeNumbering) {
+TEST_P(StoreTest, ViolationReviewHistoryAndNoticeNumbering) {
   AddCamera("cam", 41.3, 69.2, "Tashkent");
   IngestAll({Signed(MakeEvent("e1", "cam", "01A123BC", kT0)),
              Signed(MakeEvent("e2", "cam", "01A124BC", kT0))});
@@ -210,7 +210,7 @@ TEST_F(StoreTest, ViolationReviewHistoryAndNoticeNumbering) {
   EXPECT_NE(after.error().message.find("closed case"), std::string::npos);
 }
 
-TEST_F(StoreTest, HotlistHitIsMarkedOnArrival) {
+TEST_P(StoreTest, HotlistHitIsMarkedOnArrival) {
   AddCamera("cam", 41.3, 69.2, "Tashkent");
   ASSERT_TRUE(store_->AddHotlistEntry({"01A123BC", "stolen", kT0 - hours(1), std::nullopt}).ok());
   ASSERT_TRUE(
@@ -224,7 +224,7 @@ TEST_F(StoreTest, HotlistHitIsMarkedOnArrival) {
   EXPECT_FALSE((*store_->GetRead("miss"))->hotlist_hit);
 }
 
-TEST_F(StoreTest, VehicleRegistry) {
+TEST_P(StoreTest, VehicleRegistry) {
   ASSERT_TRUE(store_->UpsertVehicle({"01A123BC", "Chevrolet", "Cobalt", "white", "reg:77"}).ok());
   ASSERT_TRUE(store_->UpsertVehicle({"01A123BC", "Chevrolet", "Cobalt", "black", "reg:77"}).ok());
   auto v = store_->GetVehicle("01A123BC");
@@ -244,7 +244,7 @@ AuditEntry Audit(const std::string& actor, const std::string& action, TimePoint 
           .reason = "case 2026/114: stolen car report"};
 }
 
-TEST_F(StoreTest, AuditLogIsAppendOnlyHashChainedAndSigned) {
+TEST_P(StoreTest, AuditLogIsAppendOnlyHashChainedAndSigned) {
   for (int i = 0; i < 3; ++i) {
     auto e = store_->AppendAudit(Audit("officer.k", "violation.view", kT0 + hours(i)));
     ASSERT_TRUE(e.ok()) << e.error().message;
@@ -269,15 +269,12 @@ TEST_F(StoreTest, AuditLogIsAppendOnlyHashChainedAndSigned) {
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.error().message.find("entry 1 "), std::string::npos) << wrong.error().message;
 
-  auto raw = sqlite::Database::Open(dir_ / "data" / SqliteStore::kDatabaseFile, false);
-  ASSERT_TRUE(raw.ok());
-  auto edit = raw->Exec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2");
-  ASSERT_FALSE(edit.ok());
-  EXPECT_NE(edit.error().message.find("append-only"), std::string::npos);
-  EXPECT_FALSE(raw->Exec("DELETE FROM audit_log WHERE id = 2").ok());
+  const std::string edit = RawExec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2");
+  EXPECT_NE(edit.find("append-only"), std::string::npos) << edit;
+  EXPECT_NE(RawExec("DELETE FROM audit_log WHERE id = 2"), "");
 }
 
-TEST_F(StoreTest, AuditListPagesInOrder) {
+TEST_P(StoreTest, AuditListPagesInOrder) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(store_->AppendAudit(Audit("auditor.x", "audit.view", kT0 + hours(i))).ok());
   }
@@ -294,10 +291,10 @@ TEST_F(StoreTest, AuditListPagesInOrder) {
   EXPECT_EQ(store_->ListAudit(0, kMaxQueryLimit + 1).error().code, ErrorCode::kBadRequest);
 }
 
-TEST_F(StoreTest, AStoreWithoutTheAuditKeyCannotAppend) {
+TEST_P(StoreTest, AStoreWithoutTheAuditKeyCannotAppend) {
   store_.reset();
-  auto reader = SqliteStore::Open(dir_ / "data", clock_);
-  ASSERT_TRUE(reader.ok());
+  auto reader = OpenStore(nullptr);
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
   auto appended = (*reader)->AppendAudit(Audit("officer.k", "violation.view", kT0));
   ASSERT_FALSE(appended.ok());
   EXPECT_EQ(appended.error().code, ErrorCode::kBadConfig);
@@ -313,11 +310,9 @@ class AuditTamperTest : public StoreTest {
       ASSERT_TRUE(store_->AppendAudit(Audit("officer.k", "violation.view", kT0 + hours(i))).ok());
     }
     ASSERT_TRUE(store_->VerifyAuditChain(audit_key_->public_key()).ok());
-    auto raw = sqlite::Database::Open(dir_ / "data" / SqliteStore::kDatabaseFile, false);
-    ASSERT_TRUE(raw.ok());
-    raw_ = std::make_unique<sqlite::Database>(std::move(*raw));
-    ASSERT_TRUE(
-        raw_->Exec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete").ok());
+    ASSERT_EQ(RawExec("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete",
+                      "DROP TRIGGER audit_log_no_change ON audit_log"),
+              "");
   }
 
   // Expects verification to fail naming the entry, with the word that says why.
@@ -340,45 +335,41 @@ class AuditTamperTest : public StoreTest {
     auto forger = security::SigningKey::Generate();
     ASSERT_TRUE(forger.ok());
     SealAuditEntry(previous_hash, *forger, e);
-    auto s = raw_->Prepare("UPDATE audit_log SET hash = ?, signature = ? WHERE id = ?");
-    ASSERT_TRUE(s.ok());
-    s->Bind(1, std::string_view(e.hash)).Bind(2, std::span<const std::uint8_t>(e.signature));
-    s->Bind(3, id);
-    ASSERT_TRUE(s->Run().ok());
+    ASSERT_EQ(RawExec("UPDATE audit_log SET hash = '" + e.hash + "', signature = " +
+                      BlobLiteral(e.signature) + " WHERE id = " + std::to_string(id)),
+              "");
   }
-
-  std::unique_ptr<sqlite::Database> raw_;
 };
 
-TEST_F(AuditTamperTest, AnEditedEntryIsNamed) {
-  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET reason = 'no reason' WHERE id = 2").ok());
+TEST_P(AuditTamperTest, AnEditedEntryIsNamed) {
+  ASSERT_EQ(RawExec("UPDATE audit_log SET reason = 'no reason' WHERE id = 2"), "");
   ExpectBroken(2, "hash chain");
 }
 
-TEST_F(AuditTamperTest, ADeletedEntryIsNamed) {
-  ASSERT_TRUE(raw_->Exec("DELETE FROM audit_log WHERE id = 3").ok());
+TEST_P(AuditTamperTest, ADeletedEntryIsNamed) {
+  ASSERT_EQ(RawExec("DELETE FROM audit_log WHERE id = 3"), "");
   ExpectBroken(3, "missing");
 }
 
-TEST_F(AuditTamperTest, SwappedEntriesAreNamed) {
+TEST_P(AuditTamperTest, SwappedEntriesAreNamed) {
   // Swap the contents of rows 2 and 3, keeping their ids.
-  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET id = -2 WHERE id = 2;"
-                         "UPDATE audit_log SET id = 2 WHERE id = 3;"
-                         "UPDATE audit_log SET id = 3 WHERE id = -2;")
-                  .ok());
+  ASSERT_EQ(RawExec("UPDATE audit_log SET id = -2 WHERE id = 2;"
+                    "UPDATE audit_log SET id = 2 WHERE id = 3;"
+                    "UPDATE audit_log SET id = 3 WHERE id = -2;"),
+            "");
   ExpectBroken(2, "hash chain");
 }
 
-TEST_F(AuditTamperTest, ARechainedEditWithAForgedSignatureIsNamed) {
-  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2").ok());
+TEST_P(AuditTamperTest, ARechainedEditWithAForgedSignatureIsNamed) {
+  ASSERT_EQ(RawExec("UPDATE audit_log SET actor = 'someone.else' WHERE id = 2"), "");
   auto first = store_->ListAudit(0, 1);
   ASSERT_TRUE(first.ok());
   Reseal(2, (*first)[0].hash);
   ExpectBroken(2, "not signed by the audit key");
 }
 
-TEST_F(AuditTamperTest, AnUnsignedEntryIsNamed) {
-  ASSERT_TRUE(raw_->Exec("UPDATE audit_log SET signature = NULL WHERE id = 4").ok());
+TEST_P(AuditTamperTest, AnUnsignedEntryIsNamed) {
+  ASSERT_EQ(RawExec("UPDATE audit_log SET signature = NULL WHERE id = 4"), "");
   ExpectBroken(4, "not signed");
 }
 
@@ -392,7 +383,7 @@ User MakeUser(const std::string& username, const std::string& role) {
   return u;
 }
 
-TEST_F(StoreTest, UsersRoundTripWithLockoutAndMfaFields) {
+TEST_P(StoreTest, UsersRoundTripWithLockoutAndMfaFields) {
   EXPECT_EQ(*store_->CountUsers(), 0);
   auto created = store_->CreateUser(MakeUser("k.usmonov", "investigator"));
   ASSERT_TRUE(created.ok()) << created.error().message;
@@ -430,7 +421,7 @@ TEST_F(StoreTest, UsersRoundTripWithLockoutAndMfaFields) {
   EXPECT_EQ(**store_->GetUser(created->id), expected);
 }
 
-TEST_F(StoreTest, DuplicateUsernamesAreRefused) {
+TEST_P(StoreTest, DuplicateUsernamesAreRefused) {
   ASSERT_TRUE(store_->CreateUser(MakeUser("admin.one", "administrator")).ok());
   auto again = store_->CreateUser(MakeUser("admin.one", "auditor"));
   ASSERT_FALSE(again.ok());
@@ -444,7 +435,7 @@ TEST_F(StoreTest, DuplicateUsernamesAreRefused) {
   EXPECT_EQ((*all)[1].role, "auditor");
 }
 
-TEST_F(StoreTest, BadUsersAreRefused) {
+TEST_P(StoreTest, BadUsersAreRefused) {
   auto refused = [&](const User& u, const std::string& words) {
     auto r = store_->CreateUser(u);
     ASSERT_FALSE(r.ok()) << u.username;
@@ -476,7 +467,7 @@ TEST_F(StoreTest, BadUsersAreRefused) {
   EXPECT_NE(update.error().message.find("no user 42"), std::string::npos);
 }
 
-TEST_F(StoreTest, ATrackRoundTripsWithItsRead) {
+TEST_P(StoreTest, ATrackRoundTripsWithItsRead) {
   AddCamera("cam", 41.3111, 69.2797, "Tashkent");
   ReadEvent tracked = MakeEvent("t1", "cam", "01A123BC", kT0);
   tracked.track =
@@ -495,6 +486,10 @@ TEST_F(StoreTest, ATrackRoundTripsWithItsRead) {
   ASSERT_TRUE(found.ok() && found->size() == 1U);
   EXPECT_EQ((*found)[0].event.track->direction, "approaching");
 }
+
+SAFELANE_ALL_BACKENDS(StoreTest);
+SAFELANE_ALL_BACKENDS(SearchTest);
+SAFELANE_ALL_BACKENDS(AuditTamperTest);
 
 }  // namespace
 }  // namespace safelane::store

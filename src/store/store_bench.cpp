@@ -3,6 +3,7 @@
 // measures one long run, not per-iteration micro-costs (see docs/decisions.md).
 //
 //   safelane-store-bench --reads 1000000 [--batch 1000] [--queries 1000] [--json]
+//                        [--backend sqlite|postgres --postgres CONNINFO]
 //
 // Two ingest paths are timed:
 //   store:    Store::InsertReads, the database part (each read with one evidence ref);
@@ -32,6 +33,7 @@
 #include "store/event_manifest.h"
 #include "store/evidence_vault.h"
 #include "store/ingestor.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::store {
@@ -60,6 +62,8 @@ struct BenchArgs {
   int cache_mib = SqliteOptions{}.cache_mib;
   int wal_checkpoint_mib = SqliteOptions{}.wal_checkpoint_mib;
   bool random_times = false;
+  std::string backend = "sqlite";
+  std::string postgres;  // connection string of an empty database (postgres backend)
 };
 
 // 2026-01-01T00:00:00Z; reads spread over 30 days from here.
@@ -119,9 +123,18 @@ int Run(const BenchArgs& args) {
   const std::filesystem::path dir(root);
   std::mt19937_64 rng(args.seed);
   SystemClock clock;
-  auto store = SqliteStore::Open(
-      dir / "data", clock,
-      {.cache_mib = args.cache_mib, .wal_checkpoint_mib = args.wal_checkpoint_mib});
+  Result<std::unique_ptr<Store>> store = Error(ErrorCode::kBadConfig, "no backend");
+  if (args.backend == "postgres") {
+    auto pg = PostgresStore::Open({.conninfo = args.postgres}, clock);
+    store = pg ? Result<std::unique_ptr<Store>>(std::move(*pg))
+               : Result<std::unique_ptr<Store>>(pg.error());
+  } else {
+    auto lite = SqliteStore::Open(
+        dir / "data", clock,
+        {.cache_mib = args.cache_mib, .wal_checkpoint_mib = args.wal_checkpoint_mib});
+    store = lite ? Result<std::unique_ptr<Store>>(std::move(*lite))
+                 : Result<std::unique_ptr<Store>>(lite.error());
+  }
   if (!store) {
     std::cerr << "safelane-store-bench: " << store.error().message << "\n";
     return 2;
@@ -287,9 +300,20 @@ int Run(const BenchArgs& args) {
     verified_rate = static_cast<double>(args.verified) / verified_s;
     verified_cpu_rate = static_cast<double>(args.verified) / verified_cpu_s;
   }
-  // Closing the last connection checkpoints the WAL into the database file.
-  store->reset();
-  const std::uintmax_t db_bytes = DatabaseBytes(dir / "data");
+  std::uintmax_t db_bytes = 0;
+  if (auto* pg = dynamic_cast<PostgresStore*>(store->get())) {
+    auto bytes = pg->DatabaseBytes();
+    if (!bytes) {
+      std::cerr << bytes.error().message << "\n";
+      return 1;
+    }
+    db_bytes = static_cast<std::uintmax_t>(*bytes);
+    store->reset();
+  } else {
+    // Closing the last connection checkpoints the WAL into the database file.
+    store->reset();
+    db_bytes = DatabaseBytes(dir / "data");
+  }
 
   const double mib_per_million = static_cast<double>(db_bytes) / (1 << 20) /
                                  (static_cast<double>(args.reads + args.verified) / 1e6);
@@ -371,6 +395,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(2, 4096));
   app.add_option("--wal-checkpoint-mib", args.wal_checkpoint_mib, "WAL size that checkpoints, MiB")
       ->check(CLI::Range(1, 1024));
+  app.add_option("--backend", args.backend, "Store backend")
+      ->check(CLI::IsMember({"sqlite", "postgres"}));
+  app.add_option("--postgres", args.postgres,
+                 "PostgreSQL connection string of an empty database (password in ~/.pgpass)");
   CLI11_PARSE(app, argc, argv);
   return safelane::store::Run(args);
 }
