@@ -124,12 +124,17 @@ AccountService::AccountService(StoreRunner run, const MasterKey& master, const s
       options_(std::move(options)),
       hasher_(options_.hash_cost) {
   options_.lockout_threshold = std::clamp(options_.lockout_threshold, 1, 100);
-  if (!InitSodium()) {
+}
+
+const std::string& AccountService::DummyHash() {
+  std::call_once(dummy_once_, [this] {
+    if (InitSodium()) return;
     // A hash of a random password nobody knows: verifying against it costs what a real
     // verification costs and never succeeds.
     auto dummy = hasher_.Hash(RandomHex(16));
     if (dummy) dummy_hash_ = std::move(*dummy);
-  }
+  });
+  return dummy_hash_;
 }
 
 Result<User> AccountService::FindExisting(const std::string& username) {
@@ -333,7 +338,7 @@ Result<SignInOutcome> AccountService::SignIn(const SignInRequest& request) {
   // says nothing about it.
   const bool has_password = user && !user->password_hash.empty();
   const bool password_ok =
-      PasswordHasher::Verify(has_password ? user->password_hash : dummy_hash_, request.password) &&
+      PasswordHasher::Verify(has_password ? user->password_hash : DummyHash(), request.password) &&
       has_password;
   if (!user) return RecordRefusal(request.username, "unknown username", request.source);
   const TimePoint now = clock_.Now();
@@ -462,6 +467,12 @@ Result<Done> AccountService::ChangePassword(const std::string& username,
                                             const std::string& new_password, const Actor& by) {
   auto user = FindExisting(username);
   if (!user) return user.error();
+  if (user->disabled || (user->locked_until && *user->locked_until > clock_.Now())) {
+    // Otherwise a stolen session could keep guessing the password here during a lock.
+    auto refused = RecordRefusal(username, "password change while locked or disabled", by.source);
+    if (!refused) return refused.error();
+    return Refused();
+  }
   if (user->password_hash.empty() || !PasswordHasher::Verify(user->password_hash, old_password)) {
     auto failed = RecordFailure(*user, "wrong current password on password change", by.source);
     if (!failed) return failed.error();

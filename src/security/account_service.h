@@ -32,6 +32,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -162,7 +163,11 @@ class AccountService {
   const store::Clock& clock_;
   AccountOptions options_;
   PasswordHasher hasher_;
-  std::string dummy_hash_;  // verified against for unknown users (equal timing)
+  // Verified against for unknown users (equal timing); made at the first sign-in, so
+  // commands that never sign anyone in do not pay for it.
+  const std::string& DummyHash();
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;
   TotpReplayGuard replay_;
 };
 

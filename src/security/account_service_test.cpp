@@ -246,6 +246,14 @@ TEST_F(AccountServiceTest, LockoutHoldsAgainstBruteForceAndDoubles) {
   EXPECT_EQ(SignIn("aud.two", kGoodPassword).state, State::kSignedIn);
   EXPECT_EQ(Stored("aud.two").failed_logins, 0);
   EXPECT_EQ(Stored("aud.two").last_login_at, clock_.Now());
+  // A signed-in session cannot guess on through the password change either.
+  for (int i = 0; i < 5; ++i) SignIn("aud.two", "fourth round " + std::to_string(i));
+  auto change = accounts_->ChangePassword("aud.two", kGoodPassword, "a new long phrase",
+                                          {"aud.two", "x", ""});
+  ASSERT_FALSE(change.ok());
+  EXPECT_EQ(change.error().message, kSignInRefused);
+  ASSERT_TRUE(accounts_->Unlock("aud.two", kCli).ok());
+  ASSERT_EQ(SignIn("aud.two", kGoodPassword).state, State::kSignedIn);
   // An administrator can lift a lock early.
   for (int i = 0; i < 5; ++i) SignIn("aud.two", "third round " + std::to_string(i));
   EXPECT_EQ(SignIn("aud.two", kGoodPassword).state, State::kRefused);

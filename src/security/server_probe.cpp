@@ -249,14 +249,22 @@ CheckResult CheckHeaders(const HttpResponse& r) {
     missing.emplace_back("Strict-Transport-Security with a max-age");
   }
   const std::string csp = header("content-security-policy");
+  // The directive that governs scripts: script-src, else default-src.
+  std::string script_rule;
+  for (const char* directive : {"script-src ", "default-src "}) {
+    const auto at = csp.find(directive);
+    if (at == std::string::npos) continue;
+    script_rule = csp.substr(at, csp.find(';', at) - at);
+    break;
+  }
   if (csp.empty()) {
     missing.emplace_back("Content-Security-Policy");
-  } else if (csp.find("'unsafe-inline'") != std::string::npos &&
-             csp.find("script-src") != std::string::npos) {
-    missing.emplace_back("a CSP without 'unsafe-inline' scripts");
-  } else if (csp.find("default-src") == std::string::npos &&
-             csp.find("script-src") == std::string::npos) {
+  } else if (script_rule.empty()) {
     missing.emplace_back("a CSP that restricts scripts (default-src or script-src)");
+  } else if (script_rule.find("'unsafe-inline'") != std::string::npos ||
+             script_rule.find("'unsafe-eval'") != std::string::npos ||
+             script_rule.find('*') != std::string::npos) {
+    missing.emplace_back("a CSP without inline, eval or wildcard scripts (" + script_rule + ")");
   }
   if (header("x-frame-options") != "deny" &&
       csp.find("frame-ancestors 'none'") == std::string::npos) {

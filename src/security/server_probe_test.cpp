@@ -25,6 +25,7 @@ struct ServerBehaviour {
   long not_before_s = -3600;            // NOLINT(google-runtime-int): OpenSSL's type
   long not_after_s = 365L * 24 * 3600;  // NOLINT(google-runtime-int)
   bool security_headers = true;
+  std::string csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
   int anonymous_status = 401;
 };
 
@@ -121,8 +122,9 @@ class TlsTestServer {
     if (behaviour_.security_headers) {
       response +=
           "Strict-Transport-Security: max-age=63072000; includeSubDomains\r\n"
-          "Content-Security-Policy: default-src 'self'; script-src 'self'; frame-ancestors "
-          "'none'\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+          "Content-Security-Policy: " +
+          behaviour_.csp +
+          "\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
           "X-Content-Type-Options: nosniff\r\n";
     }
     response += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
@@ -194,6 +196,14 @@ TEST(ServerProbe, MissingSecurityHeadersFail) {
   EXPECT_EQ(headers.status, CheckStatus::kFail);
   EXPECT_NE(headers.detail.find("Strict-Transport-Security"), std::string::npos);
   EXPECT_NE(headers.detail.find("Referrer-Policy"), std::string::npos);
+}
+
+TEST(ServerProbe, InlineScriptsInTheCspFail) {
+  TlsTestServer server({.csp = "default-src 'self'; script-src 'self' 'unsafe-inline'"});
+  const auto headers = Get(Probe(server), "server-headers");
+  EXPECT_EQ(headers.status, CheckStatus::kFail);
+  EXPECT_NE(headers.detail.find("script-src 'self' 'unsafe-inline'"), std::string::npos)
+      << headers.detail;
 }
 
 TEST(ServerProbe, AnOpenDashboardFails) {
