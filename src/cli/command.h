@@ -18,4 +18,13 @@ void RegisterServeCommand(CLI::App& app, int& exit_code);
 // `safelane camera`: one camera node (src/camera).
 void RegisterCameraCommand(CLI::App& app, int& exit_code);
 
+// `safelane admin init|activate|create-user|reset-password|unlock|users`: accounts.
+void RegisterAdminCommand(CLI::App& app, int& exit_code);
+
+// `safelane audit verify|list|public-key`: the signed audit log.
+void RegisterAuditCommand(CLI::App& app, int& exit_code);
+
+// `safelane doctor`: the security self-check of an installation and its server.
+void RegisterDoctorCommand(CLI::App& app, int& exit_code);
+
 }  // namespace safelane::cli

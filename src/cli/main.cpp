@@ -2,6 +2,7 @@
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -12,6 +13,9 @@
 namespace {
 
 int Main(int argc, char** argv) {
+  // Everything this process creates (database, keys, spool, packages) is private to the
+  // service user; modes are never looser than 0600/0700 whatever the caller's umask.
+  ::umask(077);
   // Logs go to stderr; stdout carries results only, so it can be piped.
   spdlog::set_default_logger(spdlog::stderr_color_mt("safelane"));
   spdlog::set_level(spdlog::level::warn);
@@ -27,6 +31,9 @@ int Main(int argc, char** argv) {
   int exit_code = 0;
   safelane::cli::RegisterReadCommand(app, exit_code);
   safelane::cli::RegisterEvidenceCommand(app, exit_code);
+  safelane::cli::RegisterAdminCommand(app, exit_code);
+  safelane::cli::RegisterAuditCommand(app, exit_code);
+  safelane::cli::RegisterDoctorCommand(app, exit_code);
   safelane::cli::RegisterCameraCommand(app, exit_code);
   safelane::cli::RegisterServeCommand(app, exit_code);
   try {
