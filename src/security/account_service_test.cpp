@@ -204,20 +204,25 @@ TEST_F(AccountServiceTest, UnknownUserWrongPasswordAndWrongCodeLookTheSame) {
 }
 
 TEST_F(AccountServiceTest, UnknownUsersCostTheSameArgon2Work) {
-  // With the production cost the dummy verification dominates; compare medians.
+  // Real argon2id costs, so the hash dominates the time of a sign-in.
   AccountOptions options;
   options.hash_cost = PasswordHashCost::Interactive();
   AccountService slow(DirectStore(*store_), *master_, clock_, options);
   auto token = slow.CreateUser("timed.user", "T", Role::kAuditor, kCli);
   ASSERT_TRUE(token.ok());
   ASSERT_TRUE(slow.Activate("timed.user", token->token, kGoodPassword, "cli").ok());
+  // The fastest of three runs each, so a busy machine does not decide the outcome.
   auto time_of = [&](const std::string& name) {
-    const auto start = std::chrono::steady_clock::now();
-    EXPECT_TRUE(slow.SignIn({name, "not the password", "", "x"}).ok());
-    return std::chrono::steady_clock::now() - start;
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int i = 0; i < 3; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      EXPECT_TRUE(slow.SignIn({name, "not the password", "", "x"}).ok());
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+    }
+    return best;
   };
+  const auto unknown = time_of("no.such.user");  // first: includes making the dummy hash
   const auto known = time_of("timed.user");
-  const auto unknown = time_of("no.such.user");
   // An unknown name must not answer in a fraction of the time (no hash at all would be
   // well under 10 % of it).
   EXPECT_GT(unknown * 2, known) << "unknown " << unknown.count() << " known " << known.count();
