@@ -103,10 +103,12 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
     t.last_centre = c;
     t.plate_width = std::max(t.plate_width, r.detection.box.width);
     t.voter.Add({r.text, r.confidence, FitsExpected(r), r.country, frame_index});
-    t.plates.push_back(r.detection);
-    t.frames.push_back(frame_bgr);
-    t.times.push_back(captured_at);
-    t.pts.push_back(pts_us);
+    if (born) t.first_time = captured_at;
+    t.last_time = captured_at;
+    auto& best = t.best_by_text[r.text];
+    if (r.confidence > best.confidence) {
+      best = {r.confidence, frame_bgr, r.detection, captured_at, pts_us, frame_index};
+    }
     // The smallest vehicle box holding the plate's centre is its vehicle.
     const vision::VehicleDetection* owner = nullptr;
     for (const auto& v : vehicles) {
@@ -159,14 +161,14 @@ std::optional<VehiclePass> CameraPipeline::Decide(std::int64_t track_id) {
   pass.track_id = track_id;
   pass.vote = *vote;
   pass.direction = direction;
-  const std::size_t b = vote->best_reading;
-  pass.frame = t.frames[b];
-  pass.frame_index = t.voter.readings()[b].frame_index;
-  pass.captured_at = t.times[b];
-  pass.pts_us = t.pts[b];
-  pass.plate = t.plates[b];
-  pass.first_seen = t.times.front();
-  pass.last_seen = t.times.back();
+  const auto& best = t.best_by_text.at(vote->text);
+  pass.frame = best.frame;
+  pass.frame_index = best.index;
+  pass.captured_at = best.time;
+  pass.pts_us = best.pts;
+  pass.plate = best.plate;
+  pass.first_seen = t.first_time;
+  pass.last_seen = t.last_time;
   if (!t.class_votes.empty()) {
     pass.vehicle_class =
         std::max_element(t.class_votes.begin(), t.class_votes.end(),

@@ -1,0 +1,153 @@
+// safelane-camera-bench: how fast one camera's pipeline runs on this machine.
+//
+//   safelane-camera-bench --video test.mp4 [--threads 1] [--vehicle-every 2]
+//                         [--working-size 1024] [--no-vehicles]
+//
+// Decodes the file as fast as possible (CameraStream, Replay::kFast: no frame is dropped)
+// and runs every frame through CameraPipeline (plate detection at the working size, reading
+// at full resolution, vehicle detection every n-th frame, tracking, voting). Prints one JSON
+// line: frames/s processed end to end, per-stage milliseconds per frame, and the process's
+// peak resident memory. Pin it to cores with taskset; --threads sets OpenCV's and the
+// decoder's thread count.
+
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <opencv2/core/utility.hpp>
+
+#include "camera/camera_pipeline.h"
+#include "video/camera_stream.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Ms(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// User + system CPU of the whole process (all threads, decoder included).
+double CpuMs(const rusage& u) {
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000.0 +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Camera pipeline throughput"};
+  std::string video;
+  int threads = 1;
+  int vehicle_every = 2;
+  int working_size = 1024;
+  bool no_vehicles = false;
+  std::string model_dir = std::string(SAFELANE_DEFAULT_DATA_DIR) + "/models/yolo-fastest-1.1-coco";
+  app.add_option("--video", video, "H.264 file")->required();
+  app.add_option("--threads", threads, "OpenCV and decoder threads")->check(CLI::Range(1, 16));
+  app.add_option("--vehicle-every", vehicle_every, "vehicle detection every n-th frame");
+  app.add_option("--working-size", working_size, "plate detector working size (px)");
+  app.add_option("--vehicle-model-dir", model_dir, "Yolo-Fastest folder");
+  app.add_flag("--no-vehicles", no_vehicles, "skip vehicle detection");
+  CLI11_PARSE(app, argc, argv);
+
+  cv::setNumThreads(threads);
+  safelane::camera::PipelineOptions options;
+  options.recognizer.country = "uz";
+  options.countries = {"uz"};
+  options.recognizer.detector.working_size = working_size;
+  options.vehicle_every_n_frames = vehicle_every;
+  if (!no_vehicles) {
+    safelane::vision::VehicleDetectorOptions v;
+    v.model_dir = model_dir;
+    options.vehicles = v;
+  }
+  auto pipeline = safelane::camera::CameraPipeline::Create(options);
+  if (!pipeline) {
+    std::fprintf(stderr, "%s\n", pipeline.error().message.c_str());
+    return 2;
+  }
+  safelane::video::StreamOptions stream_options;
+  stream_options.url = video;
+  stream_options.replay = safelane::video::Replay::kFast;
+  stream_options.decode_threads = threads;
+  auto stream = safelane::video::CameraStream::Start(stream_options);
+  if (!stream) {
+    std::fprintf(stderr, "%s\n", stream.error().message.c_str());
+    return 2;
+  }
+  std::int64_t frames = 0;
+  std::int64_t vehicle_frames = 0;
+  std::int64_t reads = 0;
+  double plate_ms = 0;
+  double read_ms = 0;
+  double vehicle_ms = 0;
+  double track_ms = 0;
+  double wait_ms = 0;  // waiting for the decoder (decode not overlapped with processing)
+  int width = 0;
+  int height = 0;
+  const auto t0 = Clock::now();
+  while (true) {
+    const auto w0 = Clock::now();
+    auto next = (*stream)->NextFrame(std::chrono::milliseconds(1000));
+    wait_ms += Ms(Clock::now() - w0);
+    if (!next) {
+      std::fprintf(stderr, "%s\n", next.error().message.c_str());
+      return 1;
+    }
+    if (!next->has_value()) {
+      if ((*stream)->Health().finished) break;
+      continue;
+    }
+    const auto& f = **next;
+    width = f.bgr.cols;
+    height = f.bgr.rows;
+    safelane::camera::FrameTiming timing;
+    auto passes = pipeline->Process(f.bgr, f.index, f.pts_us, f.captured_at, &timing);
+    if (!passes) {
+      std::fprintf(stderr, "%s\n", passes.error().message.c_str());
+      return 1;
+    }
+    (*stream)->MarkProcessed();
+    reads += static_cast<std::int64_t>(passes->size());
+    ++frames;
+    plate_ms += timing.plate_detect_ms;
+    read_ms += timing.read_ms;
+    track_ms += timing.track_ms;
+    if (timing.vehicle_ms > 0) {
+      vehicle_ms += timing.vehicle_ms;
+      ++vehicle_frames;
+    }
+  }
+  reads += static_cast<std::int64_t>(pipeline->Flush().size());
+  const double wall_ms = Ms(Clock::now() - t0);
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const double n = static_cast<double>(std::max<std::int64_t>(frames, 1));
+  const nlohmann::json out = {
+      {"video", video},
+      {"size", std::to_string(width) + "x" + std::to_string(height)},
+      {"threads", threads},
+      {"frames", frames},
+      {"reads", reads},
+      {"fps_processed", frames / (wall_ms / 1000.0)},
+      {"ms_per_frame",
+       {{"total", wall_ms / n},
+        {"waiting_for_decode", wait_ms / n},
+        {"plate_detect", plate_ms / n},
+        {"read", read_ms / n},
+        {"vehicle_when_run",
+         vehicle_frames > 0 ? vehicle_ms / static_cast<double>(vehicle_frames) : 0.0},
+        {"vehicle_per_frame", vehicle_ms / n},
+        {"track", track_ms / n}}},
+      {"peak_rss_mb", static_cast<double>(usage.ru_maxrss) / 1024.0},
+      {"cpu_ms_per_frame", CpuMs(usage) / n}};
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return Main(argc, argv);
+}
