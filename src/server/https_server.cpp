@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <csignal>
 #include <exception>
 
 #include "server/camera_auth.h"
@@ -92,6 +93,9 @@ Result<std::unique_ptr<HttpsServer>> HttpsServer::Create(ServerContext& ctx,
   if (options.threads < 1 || options.threads > 256) {
     return Error(ErrorCode::kBadConfig, "threads must be in [1, 256]");
   }
+  // A peer that hangs up mid-handshake makes OpenSSL write() to a closed socket; without
+  // this the SIGPIPE would end the whole server.
+  std::signal(SIGPIPE, SIG_IGN);
   std::unique_ptr<HttpsServer> server(new HttpsServer(ctx, std::move(options)));
   const ServerOptions& o = server->options_;
   if (o.allow_plain_http) {
