@@ -122,6 +122,7 @@ void HttpsServer::Install() {
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(kMaxIngestBodyBytes);
   http.set_keep_alive_max_count(1000);
+  http.set_tcp_nodelay(true);  // small JSON answers: no Nagle + delayed-ACK 40 ms stalls
   http.set_read_timeout(10);
   http.set_write_timeout(10);
   http.set_default_headers({
