@@ -93,7 +93,20 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
     detections.push_back({r.detection.box, r.text});
     kept.push_back(std::move(r));
   }
-  const auto ids = tracker_.Update(frame_index, detections);
+  // Frame intervals since the previous frame, by the capture clock (see tick_).
+  if (tick_ < 0) {
+    tick_ = 0;
+  } else {
+    const double dt =
+        std::chrono::duration<double, std::milli>(captured_at - last_capture_).count();
+    if (dt > 0 && dt < 200) {
+      frame_interval_ms_ = frame_interval_ms_ <= 0 ? dt : 0.9 * frame_interval_ms_ + 0.1 * dt;
+    }
+    const double steps = frame_interval_ms_ > 0 ? dt / frame_interval_ms_ : 1.0;
+    tick_ += std::max<std::int64_t>(1, std::llround(steps));
+  }
+  last_capture_ = captured_at;
+  const auto ids = tracker_.Update(tick_, detections);
   for (std::size_t i = 0; i < kept.size(); ++i) {
     const auto& r = kept[i];
     auto [it, born] = tracks_.try_emplace(ids[i]);

@@ -126,6 +126,11 @@ class CameraPipeline {
   Tracker tracker_;
   std::map<std::int64_t, TrackData> tracks_;
   std::int64_t suppressed_ = 0;
+  // The tracker steps in frame intervals of the capture clock, not frame indices: after a
+  // stream drop the index continues but the vehicles moved on for the whole outage.
+  std::int64_t tick_ = -1;
+  WallTime last_capture_;
+  double frame_interval_ms_ = 0;  // running estimate of the stream's frame interval
 };
 
 // Name of the dominant motion from `from` to `to` (pixels), given the plate width.

@@ -97,7 +97,9 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
   for (std::size_t t = 0; t < tracks_.size(); ++t) {
     TrackState& track = tracks_[t];
     if (!track_taken[t]) {
-      track.missed += static_cast<int>(steps);
+      // Counted in frames seen, not time: after a stream outage a track gets max_missed
+      // more frames to be found where its motion says it went.
+      ++track.missed;
       track.box = predicted[t];
       const int allowed = track.confirmed ? options_.max_missed : 0;
       if (track.missed > allowed) {
