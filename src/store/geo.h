@@ -1,6 +1,5 @@
 #pragma once
-// Great-circle distance and a bounding box for "cameras near a point" (PostgresStore;
-// SqliteStore still has the same formula inline and should move to this header).
+// Great-circle distance and a bounding box for "cameras near a point" (both backends).
 
 #include <algorithm>
 #include <cmath>

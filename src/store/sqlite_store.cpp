@@ -7,11 +7,10 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cmath>
-#include <numbers>
 #include <system_error>
 
 #include "security/bytes.h"
+#include "store/geo.h"
 #include "store/sqlite_migrations.h"
 #include "store/validation.h"
 
@@ -157,19 +156,6 @@ Result<Statement> PrepareSearch(Database& db, const SearchSql& search, const cha
   return stmt;
 }
 
-constexpr double kEarthRadiusM = 6'371'008.8;  // mean radius (IUGG)
-constexpr double kMetresPerDegreeLat = kEarthRadiusM * std::numbers::pi / 180.0;
-
-double HaversineM(double lat1, double lon1, double lat2, double lon2) {
-  const double rad = std::numbers::pi / 180.0;
-  const double dlat = (lat2 - lat1) * rad;
-  const double dlon = (lon2 - lon1) * rad;
-  const double a =
-      std::sin(dlat / 2) * std::sin(dlat / 2) +
-      std::cos(lat1 * rad) * std::cos(lat2 * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-  return 2 * kEarthRadiusM * std::asin(std::min(1.0, std::sqrt(a)));
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& data_dir,
@@ -253,18 +239,14 @@ Result<std::vector<CameraDistance>> SqliteStore::CamerasNear(double latitude, do
   if (!(radius_m > 0 && radius_m <= 1'000'000)) {
     return Error(ErrorCode::kBadRequest, "radius must be within (0, 1000000] metres");
   }
-  // A bounding box on the position index, then the exact great-circle distance. Near the
-  // poles or the antimeridian the longitude bound is dropped rather than wrapped.
-  const double dlat = radius_m / kMetresPerDegreeLat;
-  const double cos_lat = std::cos(latitude * std::numbers::pi / 180.0);
-  const double dlon = cos_lat > 1e-6 ? dlat / cos_lat : 360.0;
-  const bool lon_bounded = longitude - dlon >= -180.0 && longitude + dlon <= 180.0;
+  // A bounding box on the position index, then the exact great-circle distance.
+  const GeoBox box = BoxAround(latitude, longitude, radius_m);
   auto s = db_.Prepare(std::string("SELECT ") + kCameraColumns +
                        " FROM cameras WHERE latitude BETWEEN ? AND ?" +
-                       (lon_bounded ? " AND longitude BETWEEN ? AND ?" : ""));
+                       (box.lon_bounded ? " AND longitude BETWEEN ? AND ?" : ""));
   if (!s) return s.error();
-  s->Bind(1, latitude - dlat).Bind(2, latitude + dlat);
-  if (lon_bounded) s->Bind(3, longitude - dlon).Bind(4, longitude + dlon);
+  s->Bind(1, box.lat_min).Bind(2, box.lat_max);
+  if (box.lon_bounded) s->Bind(3, box.lon_min).Bind(4, box.lon_max);
   std::vector<CameraDistance> out;
   for (;;) {
     auto row = s->Step();
