@@ -17,6 +17,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/result.h"
+#include "video/camera_stream.h"
+
 extern char** environ;  // NOLINT(readability-redundant-declaration): POSIX, for posix_spawn
 
 namespace safelane::video::testing {
@@ -58,6 +61,23 @@ inline bool RunFfmpeg(const std::string& arguments) {
   const std::string command =
       std::string(SAFELANE_FFMPEG) + " -nostdin -hide_banner -loglevel error -y " + arguments;
   return std::system(command.c_str()) == 0;  // NOLINT(cert-env33-c): fixed test command
+}
+
+// Frames a media file decodes to, replayed as fast as possible through CameraStream (the
+// camera's own input path): how the clip tests prove an MP4 cut from the ring plays.
+inline Result<int> DecodedFrameCount(const std::filesystem::path& media) {
+  StreamOptions options;
+  options.url = media.string();
+  options.replay = Replay::kFast;
+  auto stream = CameraStream::Start(options);
+  if (!stream.ok()) return stream.error();
+  int decoded = 0;
+  while (true) {
+    auto next = (*stream)->NextFrame(std::chrono::milliseconds(5000));
+    if (!next.ok()) return next.error();
+    if (!next->has_value()) return decoded;
+    ++decoded;
+  }
 }
 
 // A test server script (tests/video/*_server.py) as a child process; the script prints
