@@ -20,6 +20,9 @@ class Canvas:
     def __init__(self, width_mm, height_mm, out_height_px, background):
         self.k = SUPERSAMPLE * out_height_px / height_mm  # pixels per mm
         self.w_mm, self.h_mm = width_mm, height_mm
+        # Every text line drawn: (text, x0, x1, y0, y1) in mm. Lets the reader's training
+        # tell whether a crop cut a character off (honest labels); draws nothing.
+        self.spans = []
         self.img = np.full((self.px(height_mm), self.px(width_mm), 3), bgr(background), np.uint8)
 
     def px(self, mm):
@@ -95,6 +98,7 @@ class Canvas:
             ox, oy = int(round(sx * self.k)), int(round(sy * self.k))  # may be negative
             self.blend_mask(fitted, px + ox, py + oy, srgb, alpha=0.55)
         self.blend_mask(fitted, px, py, rgb)
+        self.spans.append((text, px / self.k, (px + fitted.shape[1]) / self.k, y0, y1))
         return (px / self.k, (px + fitted.shape[1]) / self.k)
 
     def result(self):

@@ -4,7 +4,8 @@
     p = s.sample(country=None, format_id=None)
     p.image (BGR uint8, tight crop incl. border), p.text, p.country, p.format_id, p.lines
 """
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,6 +26,9 @@ class Plate:
     country: str
     format_id: str
     lines: int
+    # The plate text's lines on the image, as fractions of its width/height:
+    # [(line_text, x0, x1, y0, y1)] in the order they spell the text (text_spans()).
+    spans: list = field(default_factory=list)
 
 
 class PlateSampler:
@@ -48,4 +52,27 @@ class PlateSampler:
         out_h = int(rng.integers(60, 121))
         canvas, lines = _LAYOUTS[fmt.country].render(fmt, parts, out_h, rng)
         image = wear(canvas.result(), rng)
-        return Plate(image, text, fmt.country, fmt.id, lines)
+        return Plate(image, text, fmt.country, fmt.id, lines, text_spans(canvas, text))
+
+
+def text_spans(canvas, text):
+    """The canvas text lines that spell `text` (emblem letters such as the
+    flag's "UZ" skipped), normalised to [0, 1]; [] when they cannot be matched."""
+    # Separators drawn between characters (spaces, EU dashes) are not part of the text.
+    spans = [(re.sub(r"[^0-9A-Z]", "", t.upper()), t, x0, x1, y0, y1)
+             for t, x0, x1, y0, y1 in canvas.spans]
+
+    def search(used, rest):
+        # Any drawing order: a temporary plate draws its right-hand region code first.
+        if not rest:
+            return []
+        for j, span in enumerate(spans):
+            if j not in used and span[0] and rest.startswith(span[0]):
+                tail = search(used | {j}, rest[len(span[0]):])
+                if tail is not None:
+                    return [j] + tail
+        return None
+
+    picked = search(frozenset(), text) or []
+    return [(spans[j][1], spans[j][2] / canvas.w_mm, spans[j][3] / canvas.w_mm,
+             spans[j][4] / canvas.h_mm, spans[j][5] / canvas.h_mm) for j in picked]

@@ -76,7 +76,8 @@ class PlateSource:
         if name in ("uz", "synth_other"):
             p = self.sampler.sample(country="uz" if name == "uz" else None)
             return p.image, {"source": "synth", "text": p.text, "country": p.country,
-                             "lines": p.lines, "format": getattr(p, "format_id", None)}
+                             "lines": p.lines, "format": getattr(p, "format_id", None),
+                             "spans": getattr(p, "spans", [])}
         pool = self.real[name]
         return pool[rng.integers(len(pool))], {"source": name}
 

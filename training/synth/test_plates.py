@@ -120,6 +120,33 @@ class SamplerTest(unittest.TestCase):
         self.assertNotIn("I", "".join(t[2] + t[6:] for t in texts))
 
 
+class TextSpansTest(unittest.TestCase):
+    """Plate.spans says where the text lines are (the reader's honest-label check)."""
+
+    def test_spans_spell_the_text_and_cover_ink(self):
+        s = PlateSampler(seed=9)
+        for country in COUNTRIES:
+            for _ in range(40):
+                p = s.sample(country=country)
+                self.assertEqual("".join(re.sub("[^0-9A-Z]", "", t) for t, *_ in p.spans), p.text,
+                                 (p.format_id, p.spans))
+                grey = p.image.mean(axis=2)
+                h, w = grey.shape
+                for _, x0, x1, y0, y1 in p.spans:
+                    self.assertTrue(0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1, p.spans)
+                    box = grey[int(y0 * h):int(np.ceil(y1 * h)), int(x0 * w):int(np.ceil(x1 * w))]
+                    # Ink inside the line's box differs strongly from the plate's paper.
+                    self.assertGreater(np.abs(box - np.median(grey)).max(), 60, p.format_id)
+
+    def test_uz_region_field_is_left(self):
+        s = PlateSampler(seed=10)
+        p = s.sample(country="uz", format_id="uz-private")
+        (region, rx0, rx1, *_), (rest, sx0, *_) = p.spans
+        self.assertEqual(region, p.text[:2])
+        self.assertLess(rx1, sx0)  # the region field ends before the series starts
+        self.assertLess(rx0, 0.06)
+
+
 class DegradeTest(unittest.TestCase):
     def test_shape_and_speed(self):
         s = PlateSampler(seed=6)
