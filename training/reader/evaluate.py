@@ -7,7 +7,11 @@ Sets (all held out from training):
   by name group: real photos ("br"), rendered "pl_" crops, and the "<n>_TEXT"
   crops whose file-name labels are mostly wrong ("br-noisy", see data.py);
 - synthetic Uzbek plates rendered from seed 424242 (never used for training) with
-  training.synth.augment.degrade, one-line and two-line formats separately.
+  training.synth.augment.degrade, one-line and two-line formats separately;
+- Uzbek plates in rendered street scenes, cut at the REAL detector's boxes as the
+  engine cuts them (make_det_cache.held_out_crops, seed 30,900,000, never trained on;
+  crops whose box cut off more than half of an edge character are not scored and are
+  counted as "dropped_cut").
 Per set: greedy and beam decoding in the layout's own mode ("oracle"), and the
 engine's rule ("auto": w/h >= 2.6 -> one-line only, else both modes, keep the more
 confident non-empty beam candidate; the engine also weighs format fit, not done here).
@@ -24,6 +28,7 @@ from . import ctc
 from .prepare import modes_for, prepare, to_blob
 
 TEST_SEED = 424242
+DET_TEST_SEED = 30_900_000  # training/common/seeds.py DET_CROP_TEST
 
 
 class Reader:
@@ -98,11 +103,29 @@ def synth_uz(n_one, n_two, seed=TEST_SEED):
     return one, two
 
 
+def det_crops_cached(scenes, seed=DET_TEST_SEED):
+    """make_det_cache.held_out_crops(), rendered once into training/cache/ and reused."""
+    import os
+    import pickle
+    path = f"training/cache/uz_detcrops_{seed}_{scenes}.pkl"
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    from .make_det_cache import held_out_crops
+    data = held_out_crops(seed, scenes)
+    with open(path + ".tmp", "wb") as f:
+        pickle.dump(data, f)
+    os.replace(path + ".tmp", path)
+    return data
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
     ap.add_argument("--synth-one", type=int, default=800)
     ap.add_argument("--synth-two", type=int, default=300)
+    ap.add_argument("--det-scenes", type=int, default=300,
+                    help="rendered scenes for the detector-crop set (0 = skip it)")
     ap.add_argument("--json", default=None)
     ap.add_argument("--errors", type=int, default=0, help="print this many errors per set")
     args = ap.parse_args(argv)
@@ -123,6 +146,12 @@ def main(argv=None):
         sets["uz-synth-2line"] = [(a, b) for a, b, _, _ in two]
         sets["uz-clean-1line"] = [(c, b) for _, b, _, c in one]
         sets["uz-clean-2line"] = [(c, b) for _, b, _, c in two]
+    if args.det_scenes:
+        crops, stats = det_crops_cached(args.det_scenes)
+        results["uz-detcrop-counts"] = stats
+        print("uz-detcrop counts", json.dumps(stats), flush=True)
+        sets["uz-detcrop-1line"] = [(c, t) for c, t, nl in crops if nl == 1]
+        sets["uz-detcrop-2line"] = [(c, t) for c, t, nl in crops if nl == 2]
     for name in sorted(sets):
         crops = [c for c, _ in sets[name]]
         texts = [t for _, t in sets[name]]

@@ -66,11 +66,16 @@ def main(argv=None):
     ap.add_argument("--real", type=float, default=1.0, help="weight of real train crops")
     ap.add_argument("--synth", type=float, default=0.0, help="weight of synthetic cache")
     ap.add_argument("--synth-glob", default="training/cache/synth_train_*.npz")
+    ap.add_argument("--det", type=float, default=0.0,
+                    help="weight of crops cut by the real detector (make_det_cache.py)")
+    ap.add_argument("--det-glob", default="training/cache/det_train_*.npz")
     ap.add_argument("--pseudo", type=float, default=0.0, help="weight of EU pseudo-labels")
     ap.add_argument("--pseudo-file", default="training/cache/pseudo_eu.json")
     ap.add_argument("--wrong-mode", type=float, default=0.05)
     ap.add_argument("--val-cache", nargs="*", default=["training/cache/synth_val.npz"])
     ap.add_argument("--val-every", type=int, default=250)
+    ap.add_argument("--refresh-every", type=int, default=500,
+                    help="steps between looks for new cache files (written while training)")
     ap.add_argument("--init", default=None, help="start from this checkpoint")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
@@ -86,6 +91,10 @@ def main(argv=None):
     if args.synth > 0:
         synth = CacheSource(args.synth_glob)
         sources["synth"] = (synth, args.synth)
+    det = None
+    if args.det > 0:
+        det = CacheSource(args.det_glob)
+        sources["det"] = (det, args.det)
     if args.pseudo > 0:
         from .pseudo_label import load_pseudo
         sources["pseudo"] = (RealSource(load_pseudo(args.pseudo_file), args.wrong_mode), args.pseudo)
@@ -106,8 +115,10 @@ def main(argv=None):
     best, t0, run_loss = -1.0, time.time(), 0.0
     model.train()
     for step in range(1, args.steps + 1):
-        if synth is not None and step % 500 == 0:
-            synth.refresh()
+        if (synth is not None or det is not None) and step % args.refresh_every == 0:
+            for cache in (synth, det):
+                if cache is not None:
+                    cache.refresh()  # picks up cache files written while we train
             sampler = MixedSampler(sources, args.seed + step)
         x, texts = sampler.batch(args.batch)
         logp = model.logits(torch.from_numpy(to_blob(x))).log_softmax(2)  # N,T,C
@@ -126,7 +137,8 @@ def main(argv=None):
             rec = {"step": step, "loss": round(run_loss, 4), "lr": sched.get_last_lr()[0],
                    "val": {k: round(a, 4) for k, a in accs.items()}, "score": round(score, 4),
                    "min": round((time.time() - t0) / 60, 1),
-                   "synth_pool": len(synth) if synth is not None else 0}
+                   "synth_pool": len(synth) if synth is not None else 0,
+                   "det_pool": len(det) if det is not None else 0}
             state = {"model": model.state_dict(), "arch": arch, "step": step, "val": accs,
                      "args": vars(args)}
             torch.save(state, os.path.join(args.out, "last.pt"))
