@@ -1,9 +1,14 @@
 #pragma once
-// Great-circle distance and a bounding box for "cameras near a point" (both backends).
+// Great-circle distance and a bounding box for "cameras near a point" (both backends):
+// a backend checks the request (CheckNearRequest), fetches the cameras inside BoxAround
+// from its position index, and NearestWithin keeps, orders and cuts them.
 
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <vector>
+
+#include "store/store.h"
 
 namespace safelane::store {
 
@@ -33,6 +38,36 @@ inline GeoBox BoxAround(double latitude, double longitude, double radius_m) {
   const double dlon = cos_lat > 1e-6 ? dlat / cos_lat : 360.0;
   const bool lon_bounded = longitude - dlon >= -180.0 && longitude + dlon <= 180.0;
   return {latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon, lon_bounded};
+}
+
+// kBadRequest for a point off the globe, a radius outside (0, 1000 km] or a bad limit.
+inline Result<Done> CheckNearRequest(double latitude, double longitude, double radius_m,
+                                     int limit) {
+  if (limit < 1 || limit > kMaxQueryLimit) {
+    return Error(ErrorCode::kBadRequest, "limit must be within [1, 10000]");
+  }
+  if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) {
+    return Error(ErrorCode::kBadRequest, "point outside latitude [-90, 90], longitude [-180, 180]");
+  }
+  if (!(radius_m > 0 && radius_m <= 1'000'000)) {
+    return Error(ErrorCode::kBadRequest, "radius must be within (0, 1000000] metres");
+  }
+  return Done{};
+}
+
+// The candidates within radius_m of the point, nearest first (ties by id), at most `limit`.
+inline std::vector<CameraDistance> NearestWithin(std::vector<Camera> candidates, double latitude,
+                                                 double longitude, double radius_m, int limit) {
+  std::vector<CameraDistance> out;
+  for (Camera& c : candidates) {
+    const double d = HaversineM(latitude, longitude, c.latitude, c.longitude);
+    if (d <= radius_m) out.push_back({std::move(c), d});
+  }
+  std::sort(out.begin(), out.end(), [](const CameraDistance& a, const CameraDistance& b) {
+    return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera.id < b.camera.id;
+  });
+  if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
+  return out;
 }
 
 }  // namespace safelane::store

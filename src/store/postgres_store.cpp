@@ -22,6 +22,7 @@ using postgres::Fenced;
 namespace {
 
 constexpr std::int64_t kIngestLock = 0x5afe1a4e0002;  // serialises InsertReads
+constexpr std::size_t kInsertChunk = 500;             // rows one INSERT statement carries
 
 constexpr const char* kReadColumns =
     "r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence, r.country,"
@@ -181,13 +182,7 @@ Result<std::optional<Camera>> PostgresStore::GetCamera(const std::string& id) {
 
 Result<std::vector<CameraDistance>> PostgresStore::CamerasNear(double latitude, double longitude,
                                                                double radius_m, int limit) {
-  if (auto l = CheckLimit(limit); !l) return l.error();
-  if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) {
-    return Error(ErrorCode::kBadRequest, "point outside latitude [-90, 90], longitude [-180, 180]");
-  }
-  if (!(radius_m > 0 && radius_m <= 1'000'000)) {
-    return Error(ErrorCode::kBadRequest, "radius must be within (0, 1000000] metres");
-  }
+  if (auto r = CheckNearRequest(latitude, longitude, radius_m, limit); !r) return r.error();
   const GeoBox box = BoxAround(latitude, longitude, radius_m);
   return Fenced([&]() -> Result<std::vector<CameraDistance>> {
     pqxx::read_transaction tx(db_->conn);
@@ -197,17 +192,9 @@ Result<std::vector<CameraDistance>> PostgresStore::CamerasNear(double latitude, 
     const auto rows = box.lon_bounded
                           ? tx.exec_params(sql, box.lat_min, box.lat_max, box.lon_min, box.lon_max)
                           : tx.exec_params(sql, box.lat_min, box.lat_max);
-    std::vector<CameraDistance> out;
-    for (const auto& row : rows) {
-      Camera c = CameraRow(row);
-      const double d = HaversineM(latitude, longitude, c.latitude, c.longitude);
-      if (d <= radius_m) out.push_back({std::move(c), d});
-    }
-    std::sort(out.begin(), out.end(), [](const CameraDistance& a, const CameraDistance& b) {
-      return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera.id < b.camera.id;
-    });
-    if (out.size() > static_cast<std::size_t>(limit)) out.resize(limit);
-    return out;
+    std::vector<Camera> candidates;
+    for (const auto& row : rows) candidates.push_back(CameraRow(row));
+    return NearestWithin(std::move(candidates), latitude, longitude, radius_m, limit);
   });
 }
 
@@ -251,8 +238,23 @@ Result<std::vector<InsertOutcome>> PostgresStore::InsertReads(std::span<const Si
                         ArrayLiteral(plates), ToMillis(received_at))) {
       hot.insert(row[0].as<std::string>());
     }
+    // The new reads go in as multi-row INSERTs of kInsertChunk rows: one round trip a
+    // chunk, not one a read. Values are quoted by libpq (PQescapeLiteral), never pasted.
     std::vector<InsertOutcome> outcomes;
     outcomes.reserve(batch.size());
+    std::string values;
+    std::size_t rows = 0;
+    auto flush = [&] {
+      if (rows == 0) return;
+      tx.exec(
+          "INSERT INTO reads (day, event_id, camera_id, captured_at, received_at, plate,"
+          " confidence, country, vehicle_class, colour, hotlist_hit, signature, evidence_roles,"
+          " evidence_sha256, evidence_sizes, track_id, track_first_seen, track_last_seen,"
+          " track_frames, track_frames_agreed, track_direction) VALUES " +
+          values);
+      values.clear();
+      rows = 0;
+    };
     for (const SignedRead& read : batch) {
       const ReadEvent& e = read.event;
       if (const auto it = stored.find(e.event_id); it != stored.end()) {
@@ -268,30 +270,29 @@ Result<std::vector<InsertOutcome>> PostgresStore::InsertReads(std::span<const Si
         hashes.push_back(ref.sha256);
         sizes.push_back(std::to_string(ref.size_bytes));
       }
-      const Track* t = e.track ? &*e.track : nullptr;
-      const std::optional<TimePoint> first =
-          t != nullptr ? std::optional<TimePoint>(t->first_seen) : std::nullopt;
-      const std::optional<TimePoint> last =
-          t != nullptr ? std::optional<TimePoint>(t->last_seen) : std::nullopt;
-      const std::string frames = t != nullptr ? std::to_string(t->frames) : "";
-      const std::string agreed = t != nullptr ? std::to_string(t->frames_agreed) : "";
-      tx.exec_params(
-          "INSERT INTO reads (day, event_id, camera_id, captured_at, received_at, plate,"
-          " confidence, country, vehicle_class, colour, hotlist_hit, signature, evidence_roles,"
-          " evidence_sha256, evidence_sizes, track_id, track_first_seen, track_last_seen,"
-          " track_frames, track_frames_agreed, track_direction) VALUES ($1, $2, $3, $4, $5, $6,"
-          " $7, $8, $9, $10, $11, $12, $13::text[], $14::text[], $15::bigint[], $16,"
-          " $17::bigint, $18::bigint, $19::integer, $20::integer, $21)",
-          DayOf(e.captured_at), e.event_id, e.camera_id, ToMillis(e.captured_at),
-          ToMillis(received_at), e.plate, e.confidence, e.country, e.vehicle_class, e.colour,
-          hot.count(e.plate) > 0, Bytea(read.signature), ArrayLiteral(roles), ArrayLiteral(hashes),
-          ArrayLiteral(sizes), t != nullptr ? t->id.c_str() : nullptr,
-          postgres::NullableMillis(first).get(), postgres::NullableMillis(last).get(),
-          t != nullptr ? frames.c_str() : nullptr, t != nullptr ? agreed.c_str() : nullptr,
-          t != nullptr ? t->direction.c_str() : nullptr);
+      values += rows == 0 ? "(" : ",(";
+      values += std::to_string(DayOf(e.captured_at)) + "," + tx.quote(e.event_id) + "," +
+                tx.quote(e.camera_id) + "," + std::to_string(ToMillis(e.captured_at)) + "," +
+                std::to_string(ToMillis(received_at)) + "," + tx.quote(e.plate) + "," +
+                pqxx::to_string(e.confidence) + "::float8," + tx.quote(e.country) + "," +
+                tx.quote(e.vehicle_class) + "," + tx.quote(e.colour) + "," +
+                (hot.count(e.plate) > 0 ? "true," : "false,") +
+                tx.quote_raw(read.signature.data(), read.signature.size()) + "," +
+                tx.quote(ArrayLiteral(roles)) + "::text[]," + tx.quote(ArrayLiteral(hashes)) +
+                "::text[]," + tx.quote(ArrayLiteral(sizes)) + "::bigint[],";
+      if (e.track) {
+        const Track& t = *e.track;
+        values += tx.quote(t.id) + "," + std::to_string(ToMillis(t.first_seen)) + "," +
+                  std::to_string(ToMillis(t.last_seen)) + "," + std::to_string(t.frames) + "," +
+                  std::to_string(t.frames_agreed) + "," + tx.quote(t.direction) + ")";
+      } else {
+        values += "NULL,NULL,NULL,NULL,NULL,NULL)";
+      }
+      if (++rows == kInsertChunk) flush();
       stored[e.event_id] = read.signature;  // a repeat within the batch is a duplicate
       outcomes.push_back(InsertOutcome::kInserted);
     }
+    flush();
     tx.commit();
     return outcomes;
   });

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <system_error>
 
 #include "security/bytes.h"
@@ -183,9 +184,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   }
   auto db = Database::Open(data_dir / kDatabaseFile, options.create);
   if (!db) return db.error();
-  // WAL: readers never block the writer; FULL: a committed batch survives power loss.
+  // WAL: readers never block the writer. synchronous: see SqliteOptions::sync_each_commit.
   const std::string pragmas[] = {
-      "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+      "PRAGMA journal_mode = WAL",
+      options.sync_each_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+      "PRAGMA foreign_keys = ON",
       "PRAGMA busy_timeout = " + std::to_string(options.busy_timeout_ms),
       // A negative cache_size is in KiB.
       "PRAGMA cache_size = -" + std::to_string(options.cache_mib * 1024),
@@ -232,13 +235,7 @@ Result<std::optional<Camera>> SqliteStore::GetCamera(const std::string& id) {
 
 Result<std::vector<CameraDistance>> SqliteStore::CamerasNear(double latitude, double longitude,
                                                              double radius_m, int limit) {
-  if (auto l = CheckLimit(limit); !l) return l.error();
-  if (!(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180)) {
-    return Error(ErrorCode::kBadRequest, "point outside latitude [-90, 90], longitude [-180, 180]");
-  }
-  if (!(radius_m > 0 && radius_m <= 1'000'000)) {
-    return Error(ErrorCode::kBadRequest, "radius must be within (0, 1000000] metres");
-  }
+  if (auto r = CheckNearRequest(latitude, longitude, radius_m, limit); !r) return r.error();
   // A bounding box on the position index, then the exact great-circle distance.
   const GeoBox box = BoxAround(latitude, longitude, radius_m);
   auto s = db_.Prepare(std::string("SELECT ") + kCameraColumns +
@@ -247,88 +244,140 @@ Result<std::vector<CameraDistance>> SqliteStore::CamerasNear(double latitude, do
   if (!s) return s.error();
   s->Bind(1, box.lat_min).Bind(2, box.lat_max);
   if (box.lon_bounded) s->Bind(3, box.lon_min).Bind(4, box.lon_max);
-  std::vector<CameraDistance> out;
+  std::vector<Camera> candidates;
   for (;;) {
     auto row = s->Step();
     if (!row) return row.error();
     if (!*row) break;
-    Camera c = CameraRow(*s);
-    const double d = HaversineM(latitude, longitude, c.latitude, c.longitude);
-    if (d <= radius_m) out.push_back({std::move(c), d});
+    candidates.push_back(CameraRow(*s));
   }
-  std::sort(out.begin(), out.end(), [](const CameraDistance& a, const CameraDistance& b) {
-    return a.distance_m != b.distance_m ? a.distance_m < b.distance_m : a.camera.id < b.camera.id;
-  });
-  if (out.size() > static_cast<std::size_t>(limit)) out.resize(limit);
-  return out;
+  return NearestWithin(std::move(candidates), latitude, longitude, radius_m, limit);
 }
 
-Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const SignedRead> batch,
-                                                            TimePoint received_at) {
-  auto tx = Transaction::Begin(db_);
-  if (!tx) return tx.error();
-  auto existing = db_.Prepare("SELECT signature FROM reads WHERE event_id = ?");
-  auto hotlist = db_.Prepare(
-      "SELECT 1 FROM hotlist WHERE plate = ?1 AND added_at <= ?2"
-      " AND (expires_at IS NULL OR expires_at > ?2)");
+// The ingest hot path's statements, prepared on the first batch and reused by every one
+// after it (preparing costs about as much as a few inserts).
+struct SqliteStore::IngestStatements {
+  Statement insert;    // a read; does nothing when its event id is stored already
+  Statement existing;  // the signature stored under an event id
+  Statement hotlist;   // whether a plate is on the hotlist at an instant
+  Statement link;      // one evidence reference of a read
+};
+
+SqliteStore::SqliteStore(Database db, std::shared_ptr<const security::SigningKey> audit_signer)
+    : db_(std::move(db)), audit_signer_(std::move(audit_signer)) {}
+SqliteStore::~SqliteStore() = default;
+
+Result<SqliteStore::IngestStatements*> SqliteStore::PrepareIngest() {
+  if (ingest_) return ingest_.get();
   auto insert = db_.Prepare(
       "INSERT INTO reads (event_id, camera_id, captured_at, received_at, plate, confidence,"
       " country, vehicle_class, colour, hotlist_hit, signature, track_id, track_first_seen,"
       " track_last_seen, track_frames, track_frames_agreed, track_direction)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " ON CONFLICT (event_id) DO NOTHING");
+  auto existing = db_.Prepare("SELECT signature FROM reads WHERE event_id = ?");
+  auto hotlist = db_.Prepare(
+      "SELECT 1 FROM hotlist WHERE plate = ?1 AND added_at <= ?2"
+      " AND (expires_at IS NULL OR expires_at > ?2)");
   auto link = db_.Prepare(
       "INSERT INTO read_evidence (read_seq, position, role, sha256, size_bytes)"
       " VALUES (?, ?, ?, ?, ?)");
-  for (auto* s : {&existing, &hotlist, &insert, &link}) {
+  for (auto* s : {&insert, &existing, &hotlist, &link}) {
     if (!*s) return s->error();
   }
+  ingest_ = std::make_unique<IngestStatements>(IngestStatements{
+      std::move(*insert), std::move(*existing), std::move(*hotlist), std::move(*link)});
+  return ingest_.get();
+}
+
+namespace {
+
+// A content address as its 32 raw bytes, without allocating. Ingest validated the hex
+// (validation.h), so false means a caller broke InsertReads' contract.
+bool Sha256Bytes(std::string_view hex, std::array<std::uint8_t, 32>& out) {
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  if (hex.size() != out.size() * 2) return false;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const int hi = nibble(hex[2 * i]);
+    const int lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+  }
+  return true;
+}
+
+}  // namespace
+
+// Per read: one hotlist probe and one insert (the event-id index itself detects a repeat,
+// so a new read costs no separate look-up), plus one row per evidence reference. Only a
+// repeated id costs a second look-up, to tell a duplicate from a conflict.
+Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const SignedRead> batch,
+                                                            TimePoint received_at) {
+  auto prepared = PrepareIngest();
+  if (!prepared) return prepared.error();
+  IngestStatements& st = **prepared;
+  auto tx = Transaction::Begin(db_);
+  if (!tx) return tx.error();
+  const std::int64_t received_ms = ToMillis(received_at);
   std::vector<InsertOutcome> outcomes;
   outcomes.reserve(batch.size());
+  std::array<std::uint8_t, 32> address{};
   for (const SignedRead& read : batch) {
     const ReadEvent& e = read.event;
-    existing->Reset();
-    existing->Bind(1, std::string_view(e.event_id));
-    auto found = existing->Step();
-    if (!found) return found.error();
-    if (*found) {
-      const auto sig = existing->Blob(0);
-      const bool same =
-          std::equal(sig.begin(), sig.end(), read.signature.begin(), read.signature.end());
-      existing->Reset();
+    st.hotlist.Bind(1, std::string_view(e.plate)).Bind(2, received_ms);
+    auto hit = st.hotlist.Step();
+    st.hotlist.Reset();  // leave no statement mid-row across the commit
+    if (!hit) return hit.error();
+    const bool hotlist_hit = *hit;
+
+    st.insert.Bind(1, std::string_view(e.event_id)).Bind(2, std::string_view(e.camera_id));
+    st.insert.Bind(3, ToMillis(e.captured_at)).Bind(4, received_ms);
+    st.insert.Bind(5, std::string_view(e.plate)).Bind(6, e.confidence);
+    st.insert.Bind(7, std::string_view(e.country)).Bind(8, std::string_view(e.vehicle_class));
+    st.insert.Bind(9, std::string_view(e.colour)).Bind(10, std::int64_t{hotlist_hit ? 1 : 0});
+    st.insert.Bind(11, std::span<const std::uint8_t>(read.signature));
+    if (e.track) {
+      const Track& t = *e.track;
+      st.insert.Bind(12, std::string_view(t.id)).Bind(13, ToMillis(t.first_seen));
+      st.insert.Bind(14, ToMillis(t.last_seen)).Bind(15, std::int64_t{t.frames});
+      st.insert.Bind(16, std::int64_t{t.frames_agreed}).Bind(17, std::string_view(t.direction));
+    }  // unbound parameters are NULL
+    auto inserted = st.insert.Run();
+    st.insert.Reset();
+    if (!inserted) return inserted.error();
+    if (db_.Changes() == 0) {  // the event id is stored already
+      st.existing.Bind(1, std::string_view(e.event_id));
+      auto found = st.existing.Step();
+      if (!found) {
+        st.existing.Reset();
+        return found.error();
+      }
+      const auto sig = st.existing.Blob(0);
+      const bool same = *found && std::equal(sig.begin(), sig.end(), read.signature.begin(),
+                                             read.signature.end());
+      st.existing.Reset();
       outcomes.push_back(same ? InsertOutcome::kDuplicate : InsertOutcome::kConflict);
       continue;
     }
-    hotlist->Reset();
-    hotlist->Bind(1, std::string_view(e.plate)).Bind(2, ToMillis(received_at));
-    auto hit = hotlist->Step();
-    if (!hit) return hit.error();
-    const bool hotlist_hit = *hit;
-    hotlist->Reset();  // leave no statement mid-row across the commit
-
-    insert->Reset();
-    insert->Bind(1, std::string_view(e.event_id)).Bind(2, std::string_view(e.camera_id));
-    insert->Bind(3, ToMillis(e.captured_at)).Bind(4, ToMillis(received_at));
-    insert->Bind(5, std::string_view(e.plate)).Bind(6, e.confidence);
-    insert->Bind(7, std::string_view(e.country)).Bind(8, std::string_view(e.vehicle_class));
-    insert->Bind(9, std::string_view(e.colour)).Bind(10, std::int64_t{hotlist_hit ? 1 : 0});
-    insert->Bind(11, std::span<const std::uint8_t>(read.signature));
-    if (e.track) {
-      const Track& t = *e.track;
-      insert->Bind(12, std::string_view(t.id)).Bind(13, ToMillis(t.first_seen));
-      insert->Bind(14, ToMillis(t.last_seen)).Bind(15, std::int64_t{t.frames});
-      insert->Bind(16, std::int64_t{t.frames_agreed}).Bind(17, std::string_view(t.direction));
-    }  // unbound parameters are NULL
-    if (auto r = insert->Run(); !r) return r.error();
     const std::int64_t seq = db_.LastInsertId();
     for (std::size_t i = 0; i < e.evidence.size(); ++i) {
       const EvidenceRef& ref = e.evidence[i];
-      auto address = security::FromHex(ref.sha256);  // validated hex: cannot fail
-      if (!address) return address.error();
-      link->Reset();
-      link->Bind(1, seq).Bind(2, static_cast<std::int64_t>(i)).Bind(3, std::string_view(ref.role));
-      link->Bind(4, security::ByteSpan(*address))
+      if (!Sha256Bytes(ref.sha256, address)) {
+        return Error(ErrorCode::kBadRequest,
+                     "evidence of event '" + e.event_id + "' has no SHA-256 content address");
+      }
+      st.link.Bind(1, seq)
+          .Bind(2, static_cast<std::int64_t>(i))
+          .Bind(3, std::string_view(ref.role));
+      st.link.Bind(4, security::ByteSpan(address))
           .Bind(5, static_cast<std::int64_t>(ref.size_bytes));
-      if (auto r = link->Run(); !r) return r.error();
+      auto linked = st.link.Run();
+      st.link.Reset();
+      if (!linked) return linked.error();
     }
     outcomes.push_back(InsertOutcome::kInserted);
   }

@@ -1,7 +1,7 @@
 #pragma once
 // SqliteStore: the embedded Store backend. One data directory holds safelane.db (WAL
-// mode, synchronous=FULL, foreign keys on); the evidence vault sits beside it
-// (evidence_vault.h). The schema is migrated at open (sqlite_migrations.h).
+// mode, synchronous=NORMAL unless asked for FULL, foreign keys on); the evidence vault
+// sits beside it (evidence_vault.h). The schema is migrated at open (sqlite_migrations.h).
 // Not thread-safe: one SqliteStore per thread; SQLite serialises writers across them.
 
 #include <filesystem>
@@ -22,6 +22,15 @@ struct SqliteOptions {
   // WAL size that triggers a checkpoint, [1, 1024] MiB. A page rewritten by many batches
   // between checkpoints is copied into the database once, not once per batch.
   int wal_checkpoint_mib = 64;
+  // false (synchronous=NORMAL under WAL): a commit is not synced; the WAL is synced at
+  // each checkpoint. A process crash loses nothing (the kernel holds the WAL); an OS crash
+  // or power loss can lose the batches committed since the last sync (the kernel's
+  // writeback delay, about 30 s by default) but never corrupts the database: recovery
+  // stops at the first incomplete WAL frame. Such a lost batch was already acknowledged,
+  // so the camera's spool has let it go; evidence objects are synced before their batch
+  // either way. true (synchronous=FULL): every batch is synced before InsertReads returns,
+  // at about one fdatasync a batch.
+  bool sync_each_commit = false;
   // Signs each audit entry (audit_chain.h: AuditSigningKey(master)). Without it the store
   // reads and verifies the log but refuses to append to it.
   std::shared_ptr<const security::SigningKey> audit_signer{};
@@ -34,6 +43,10 @@ class SqliteStore final : public Store {
   static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& data_dir,
                                                    const Clock& clock,
                                                    const SqliteOptions& options = {});
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
 
   int SchemaVersion() const override { return schema_version_; }
 
@@ -81,15 +94,18 @@ class SqliteStore final : public Store {
   Result<std::string> ExplainSearch(const ReadQuery& query);
 
  private:
-  SqliteStore(sqlite::Database db, std::shared_ptr<const security::SigningKey> audit_signer)
-      : db_(std::move(db)), audit_signer_(std::move(audit_signer)) {}
+  SqliteStore(sqlite::Database db, std::shared_ptr<const security::SigningKey> audit_signer);
 
   Result<std::vector<ReviewEntry>> ReviewsOf(std::int64_t violation_id);
   Result<std::vector<EvidenceRef>> EvidenceOf(std::int64_t read_seq);
 
+  struct IngestStatements;  // sqlite_store.cpp
+  Result<IngestStatements*> PrepareIngest();
+
   sqlite::Database db_;
   std::shared_ptr<const security::SigningKey> audit_signer_;
   int schema_version_ = 0;
+  std::unique_ptr<IngestStatements> ingest_;  // after db_: finalized before it closes
 };
 
 }  // namespace safelane::store

@@ -62,6 +62,7 @@ struct BenchArgs {
   int cache_mib = SqliteOptions{}.cache_mib;
   int wal_checkpoint_mib = SqliteOptions{}.wal_checkpoint_mib;
   bool random_times = false;
+  bool sync_each_commit = false;
   std::string backend = "sqlite";
   std::string postgres;  // connection string of an empty database (postgres backend)
 };
@@ -129,9 +130,10 @@ int Run(const BenchArgs& args) {
     store = pg ? Result<std::unique_ptr<Store>>(std::move(*pg))
                : Result<std::unique_ptr<Store>>(pg.error());
   } else {
-    auto lite = SqliteStore::Open(
-        dir / "data", clock,
-        {.cache_mib = args.cache_mib, .wal_checkpoint_mib = args.wal_checkpoint_mib});
+    auto lite = SqliteStore::Open(dir / "data", clock,
+                                  {.cache_mib = args.cache_mib,
+                                   .wal_checkpoint_mib = args.wal_checkpoint_mib,
+                                   .sync_each_commit = args.sync_each_commit});
     store = lite ? Result<std::unique_ptr<Store>>(std::move(*lite))
                  : Result<std::unique_ptr<Store>>(lite.error());
   }
@@ -389,6 +391,8 @@ int Main(int argc, char** argv) {
   app.add_flag("--keep", args.keep, "Keep the temporary directory");
   app.add_flag("--random-times", args.random_times,
                "Scatter capture times over the 30 days instead of arrival order (worst case)");
+  app.add_flag("--sync-each-commit", args.sync_each_commit,
+               "SQLite synchronous=FULL: sync every batch (default NORMAL, see sqlite_store.h)");
   app.add_flag("--json", args.json_output, "One JSON line");
   app.add_option("--seed", args.seed, "Random seed");
   app.add_option("--cache-mib", args.cache_mib, "SQLite page cache, MiB")
