@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -103,8 +104,12 @@ Result<PutResult> EvidenceVault::Put(ByteSpan plaintext) {
   // An object of the right size is complete (it was renamed into place whole); anything
   // else, e.g. a file a crash left empty before Sync(), is written again.
   std::error_code ec;
-  if (std::filesystem::file_size(PathOf(result.sha256), ec) == ObjectFileBytes(plaintext.size()) &&
-      !ec) {
+  const auto path = PathOf(result.sha256);
+  if (std::filesystem::file_size(path, ec) == ObjectFileBytes(plaintext.size()) && !ec) {
+    // Now: an orphan sweep must not take an object a batch in flight is about to use.
+    if (::utimensat(AT_FDCWD, path.c_str(), nullptr, 0) != 0) {
+      return IoError(path, std::strerror(errno));
+    }
     return result;
   }
 
@@ -119,7 +124,7 @@ Result<PutResult> EvidenceVault::Put(ByteSpan plaintext) {
   file.insert(file.end(), kMagic.begin(), kMagic.end());
   file.insert(file.end(), wrapped.begin(), wrapped.end());
   file.insert(file.end(), sealed.begin(), sealed.end());
-  if (auto r = WriteAtomically(PathOf(result.sha256), file); !r) return r.error();
+  if (auto r = WriteAtomically(path, file); !r) return r.error();
   result.created = true;
   return result;
 }
@@ -161,6 +166,33 @@ Result<Done> EvidenceVault::Sync() const {
   const std::string reason = rc == 0 ? "" : std::strerror(errno);
   ::close(fd);
   if (rc != 0) return IoError(root_, "syncfs: " + reason);
+  return Done{};
+}
+
+Result<Done> EvidenceVault::Walk(const std::function<Result<Done>(const VaultFile&)>& visit) const {
+  std::error_code ec;
+  std::filesystem::recursive_directory_iterator it(root_, ec);
+  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code kind_ec;  // a file removed since it was listed is skipped, not an error
+    if (!it->is_regular_file(kind_ec)) continue;
+    const std::string name = it->path().filename().string();
+    // <sha256>.tmp-XXXXXX: WriteAtomically's temporary file (see there).
+    const std::size_t tmp = name.find(".tmp-");
+    const std::string sha = tmp == std::string::npos ? name : std::string();
+    if (!security::IsSha256Hex(tmp == std::string::npos ? name : name.substr(0, tmp))) continue;
+    struct stat st {};
+    if (::stat(it->path().c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // removed since it was listed
+      return IoError(it->path(), std::strerror(errno));
+    }
+    const auto modified = std::chrono::time_point_cast<milliseconds>(
+        std::chrono::system_clock::time_point(std::chrono::seconds(st.st_mtim.tv_sec) +
+                                              std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+    if (auto r = visit({sha, it->path(), TimePoint(modified.time_since_epoch())}); !r) {
+      return r.error();
+    }
+  }
+  if (ec) return IoError(root_, ec.message());
   return Done{};
 }
 

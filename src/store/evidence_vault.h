@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "core/result.h"
@@ -29,6 +30,13 @@
 namespace safelane::store {
 
 inline constexpr std::uint64_t kMaxEvidenceObjectBytes = 64ULL << 20;  // 64 MiB
+
+// A file found by EvidenceVault::Walk.
+struct VaultFile {
+  std::string sha256;  // the object's address; empty for a temporary file a crash left
+  std::filesystem::path path;
+  TimePoint modified;  // the file's modification time
+};
 
 struct PutResult {
   std::string sha256;
@@ -49,6 +57,10 @@ class EvidenceVault {
   // true if it was there.
   Result<bool> Remove(const std::string& sha256);
   bool Contains(const std::string& sha256) const;
+  // Calls `visit` for every object file and every leftover temporary file under the root,
+  // in no particular order, without holding them all in memory; stops at the first error
+  // (its own or `visit`'s). Files of any other name are skipped.
+  Result<Done> Walk(const std::function<Result<Done>(const VaultFile&)>& visit) const;
 
   std::filesystem::path PathOf(const std::string& sha256) const;
   const std::filesystem::path& root() const { return root_; }

@@ -2,7 +2,8 @@
 // Retention by policy. Reads that hit no rule and no hotlist go after a short period;
 // violations go a period after their case closed (with their reviews and notices);
 // audit entries are never touched by this job. Evidence objects that no remaining read
-// refers to are then deleted from the vault. Each run is itself audited.
+// refers to are then deleted from the vault, and a daily sweep deletes vault objects no
+// read ever came to refer to (orphans of failed ingests). Each run is itself audited.
 //
 // RetentionJob runs the purge when it is due (every `interval`), by the injected Clock,
 // so a service loop can call RunIfDue() as often as it likes and tests can drive it with
@@ -22,6 +23,11 @@ struct RetentionPolicy {
   hours unmatched_reads{72};         // [1 h, 8760 h]
   hours closed_violations{24 * 90};  // after the case closes, [24 h, 87600 h]
   hours interval{1};                 // how often the purge runs, [1 h, 168 h]
+  // A vault object no read refers to is an orphan once its file is this old (an ingest
+  // whose database transaction never committed left it), [1 h, 720 h]. Younger ones may
+  // belong to a batch still in flight.
+  hours orphan_grace{24};
+  hours orphan_sweep_interval{24};  // how often the vault is walked for orphans, [1 h, 720 h]
 
   // kBadConfig naming the value outside its bounds.
   Result<Done> Validate() const;
@@ -34,6 +40,8 @@ struct RetentionReport {
   std::int64_t reads_deleted = 0;
   std::int64_t violations_deleted = 0;
   std::int64_t evidence_objects_deleted = 0;
+  std::int64_t orphan_objects_deleted = 0;   // by SweepOrphans
+  std::int64_t temporary_files_deleted = 0;  // by SweepOrphans
 };
 
 // One purge now. An evidence object that is already missing from the vault is not an
@@ -41,14 +49,22 @@ struct RetentionReport {
 Result<RetentionReport> PurgeOnce(Store& store, EvidenceVault& vault, const RetentionPolicy& policy,
                                   TimePoint now);
 
+// Walks the vault and deletes every object no stored read refers to whose file is older
+// than policy.orphan_grace at `now`, and every temporary file a crashed write left that is
+// as old. Objects a read refers to are never touched. Audited like a purge. Costs one
+// index look-up per object: run it daily, not hourly (RetentionJob does).
+Result<RetentionReport> SweepOrphans(Store& store, EvidenceVault& vault,
+                                     const RetentionPolicy& policy, TimePoint now);
+
 class RetentionJob {
  public:
   // The policy must have passed Validate().
   RetentionJob(Store& store, EvidenceVault& vault, const Clock& clock, RetentionPolicy policy)
       : store_(store), vault_(vault), clock_(clock), policy_(policy) {}
 
-  // Runs a purge if none ran yet or the last one was at least `interval` ago; nullopt
-  // when it was not due.
+  // Runs a purge if none ran yet or the last one was at least `interval` ago, and then an
+  // orphan sweep if none ran yet or the last one was at least `orphan_sweep_interval` ago;
+  // nullopt when neither was due.
   Result<std::optional<RetentionReport>> RunIfDue();
 
  private:
@@ -57,6 +73,7 @@ class RetentionJob {
   const Clock& clock_;
   RetentionPolicy policy_;
   std::optional<TimePoint> last_run_;
+  std::optional<TimePoint> last_sweep_;
 };
 
 }  // namespace safelane::store

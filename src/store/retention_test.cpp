@@ -1,6 +1,10 @@
 #include "store/retention.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
 
 #include "store/store_test_fixture.h"
 
@@ -20,6 +24,22 @@ class RetentionTest : public StoreTest {
   bool Stored(const std::string& event_id) { return store_->GetRead(event_id)->has_value(); }
   std::string ObjectOf(const std::string& event_id) {
     return (*store_->GetRead(event_id))->event.evidence.at(0).sha256;
+  }
+
+  // What an ingest leaves when it stops after writing its objects and before its
+  // database transaction commits: an object no read refers to.
+  std::string Orphan(const std::string& text) {
+    auto put = vault_->Put(security::AsBytes(text));
+    EXPECT_TRUE(put.ok() && put->created);
+    return put->sha256;
+  }
+
+  // Dates a vault file as written at `at` (the files carry the real time they were made).
+  static void SetModified(const std::filesystem::path& path, TimePoint at) {
+    const std::int64_t ms = ToMillis(at);
+    const timespec times[2] = {{ms / 1000, (ms % 1000) * 1'000'000},
+                               {ms / 1000, (ms % 1000) * 1'000'000}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0) << path;
   }
 };
 
@@ -147,6 +167,77 @@ TEST_P(RetentionTest, JobRunsOnlyWhenDue) {
   ASSERT_TRUE(purged.ok() && purged->has_value());
   EXPECT_EQ((*purged)->reads_deleted, 1);
   EXPECT_FALSE(Stored("plain"));
+}
+
+TEST_P(RetentionTest, SweepDeletesOldOrphansAndLeftoverTemporaryFilesOnly) {
+  IngestAll({Signed(MakeEvent("kept", "cam", "01A123BC", kT0 - hours(100)))});
+  const std::string kept = ObjectOf("kept");
+  const std::string old_orphan = Orphan("frame of a batch that never committed");
+  const std::string young_orphan = Orphan("frame of a batch still in flight");
+  const auto leftover = vault_->PathOf(old_orphan).string() + ".tmp-Ab12Cd";
+  std::ofstream(leftover) << "half-written";
+  SetModified(vault_->PathOf(kept), kT0 - hours(100));
+  SetModified(vault_->PathOf(old_orphan), kT0 - hours(24) - milliseconds(1));
+  SetModified(leftover, kT0 - hours(48));
+  SetModified(vault_->PathOf(young_orphan), kT0 - hours(24) + milliseconds(1000));
+
+  auto swept = SweepOrphans(*store_, *vault_, {}, kT0);  // default grace: 24 h
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->orphan_objects_deleted, 1);
+  EXPECT_EQ(swept->temporary_files_deleted, 1);
+  EXPECT_FALSE(vault_->Contains(old_orphan));
+  EXPECT_FALSE(std::filesystem::exists(leftover));
+  EXPECT_TRUE(vault_->Get(kept).ok());  // a read refers to it, however old
+  EXPECT_TRUE(vault_->Contains(young_orphan));
+  EXPECT_EQ(store_->GetRead("kept")->value().event.evidence.at(0).sha256, kept);
+
+  auto runs = store_->AuditFor("store");
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->size(), 1U);
+  EXPECT_EQ((*runs)[0].action, "retention.orphan_sweep");
+  EXPECT_EQ((*runs)[0].detail, "orphan_objects=1 temporary_files=1");
+
+  EXPECT_FALSE(SweepOrphans(*store_, *vault_, {.orphan_grace = hours(0)}, kT0).ok());
+  EXPECT_FALSE(RetentionPolicy{.orphan_grace = hours(721)}.Validate().ok());
+  EXPECT_FALSE(RetentionPolicy{.orphan_sweep_interval = hours(0)}.Validate().ok());
+}
+
+TEST_P(RetentionTest, PuttingAnOrphansBytesAgainRenewsItsGrace) {
+  // A new batch carrying the same bytes finds the object stored and uses it: the sweep
+  // must not delete it between that batch's Put and its commit.
+  const std::string orphan = Orphan("the same frame sent twice");
+  SetModified(vault_->PathOf(orphan), kT0 - hours(48));
+  auto again = vault_->Put(security::AsBytes(std::string("the same frame sent twice")));
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);
+  auto swept = SweepOrphans(*store_, *vault_, {}, kT0);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->orphan_objects_deleted, 0);
+  EXPECT_TRUE(vault_->Contains(orphan));
+}
+
+TEST_P(RetentionTest, JobSweepsOrphansOnItsOwnInterval) {
+  RetentionJob job(*store_, *vault_, clock_, RetentionPolicy{.orphan_sweep_interval = hours(24)});
+  const std::string first = Orphan("first orphan");
+  SetModified(vault_->PathOf(first), kT0 - hours(25));
+  auto run = job.RunIfDue();
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->orphan_objects_deleted, 1);
+  EXPECT_FALSE(vault_->Contains(first));
+
+  const std::string second = Orphan("second orphan");
+  SetModified(vault_->PathOf(second), kT0 - hours(25));
+  clock_.Advance(hours(2));  // the hourly purge is due, the daily sweep is not
+  run = job.RunIfDue();
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->orphan_objects_deleted, 0);
+  EXPECT_TRUE(vault_->Contains(second));
+
+  clock_.Set(kT0 + hours(24));
+  run = job.RunIfDue();
+  ASSERT_TRUE(run.ok() && run->has_value());
+  EXPECT_EQ((*run)->orphan_objects_deleted, 1);
+  EXPECT_FALSE(vault_->Contains(second));
 }
 
 SAFELANE_ALL_BACKENDS(RetentionTest);
