@@ -21,7 +21,7 @@
 #include "security/master_key.h"
 #include "security/permission.h"
 #include "store/audit_chain.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -31,6 +31,8 @@ constexpr const char* kDefaultMasterKey = "/etc/safelane/master.key";
 
 struct AdminArgs {
   std::string data_dir = kDefaultDataDir;
+  std::string backend = "sqlite";
+  std::string postgres;
   std::string master_key = kDefaultMasterKey;
   std::string username;
   std::string display_name;
@@ -41,7 +43,7 @@ struct AdminArgs {
 // Everything a command needs, opened in order; `error` says what failed.
 struct Installation {
   std::unique_ptr<security::MasterKey> master;
-  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<store::Store> store;
   std::unique_ptr<security::AccountService> accounts;
 };
 
@@ -66,10 +68,15 @@ Result<Installation> Open(const AdminArgs& args, bool first_start) {
   }
   if (!master) return master.error();
   out.master = std::make_unique<security::MasterKey>(std::move(*master));
-  auto db = store::SqliteStore::Open(args.data_dir, Clock(),
-                                     {.create = first_start,
-                                      .audit_signer = std::make_shared<const security::SigningKey>(
-                                          store::AuditSigningKey(*out.master))});
+  auto backend = store::ParseBackend(args.backend);
+  if (!backend) return backend.error();
+  auto db = store::OpenStore({.backend = *backend,
+                              .data_dir = args.data_dir,
+                              .postgres = args.postgres,
+                              .create = first_start,
+                              .audit_signer = std::make_shared<const security::SigningKey>(
+                                  store::AuditSigningKey(*out.master))},
+                             Clock());
   if (!db) return db.error();
   out.store = std::move(*db);
   out.accounts = std::make_unique<security::AccountService>(security::DirectStore(*out.store),
@@ -210,6 +217,10 @@ void AddPaths(CLI::App* cmd, AdminArgs& args) {
       ->default_val(kDefaultDataDir);
   cmd->add_option("--master-key", args.master_key, "Master key file (mode 0600)")
       ->default_val(kDefaultMasterKey);
+  cmd->add_option("--backend", args.backend, "Store backend: sqlite or postgres")
+      ->default_val("sqlite");
+  cmd->add_option("--postgres", args.postgres,
+                  "PostgreSQL connection string (password in ~/.pgpass, not here)");
 }
 
 }  // namespace

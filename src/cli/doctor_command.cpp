@@ -15,7 +15,7 @@
 #include "security/self_check.h"
 #include "security/server_probe.h"
 #include "store/audit_chain.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -23,6 +23,8 @@ namespace {
 struct DoctorArgs {
   std::string data_dir = "/var/lib/safelane";
   std::string master_key = "/etc/safelane/master.key";
+  std::string backend = "sqlite";
+  std::string postgres;
   std::string url;
   std::string fingerprint;
   bool json_output = false;
@@ -37,7 +39,13 @@ int RunDoctor(const DoctorArgs& args) {
     results.insert(results.end(), more.begin(), more.end());
   };
   append(security::CheckMasterKey(args.master_key, args.data_dir));
-  auto db = store::SqliteStore::Open(args.data_dir, clock, {.create = false});
+  auto backend = store::ParseBackend(args.backend);
+  auto db = backend ? store::OpenStore({.backend = *backend,
+                                        .data_dir = args.data_dir,
+                                        .postgres = args.postgres,
+                                        .create = false},
+                                       clock)
+                    : Result<std::unique_ptr<store::Store>>(backend.error());
   if (!db) {
     results.push_back({"store", CheckStatus::kFail, db.error().message});
   } else {
@@ -93,6 +101,10 @@ void RegisterDoctorCommand(CLI::App& app, int& exit_code) {
       ->default_val(args->data_dir);
   cmd->add_option("--master-key", args->master_key, "Master key file (mode 0600)")
       ->default_val(args->master_key);
+  cmd->add_option("--backend", args->backend, "Store backend: sqlite or postgres")
+      ->default_val(args->backend);
+  cmd->add_option("--postgres", args->postgres,
+                  "PostgreSQL connection string (password in ~/.pgpass, not here)");
   cmd->add_option("--url", args->url, "The running server, https://host:port");
   cmd->add_option("--fingerprint", args->fingerprint,
                   "The certificate's SHA-256 fingerprint `safelane serve` printed");
