@@ -15,7 +15,7 @@
 #include "cli/command.h"
 #include "security/master_key.h"
 #include "store/audit_chain.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -25,6 +25,8 @@ constexpr const char* kDefaultMasterKey = "/etc/safelane/master.key";
 
 struct AuditArgs {
   std::string data_dir = kDefaultDataDir;
+  std::string backend = "sqlite";
+  std::string postgres;
   std::string master_key = kDefaultMasterKey;
   std::string public_key;  // hex; wins over the master key when given
   std::int64_t after = 0;
@@ -44,10 +46,14 @@ Result<security::PublicKey> AuditKey(const AuditArgs& args) {
   return store::AuditSigningKey(*master).public_key();
 }
 
-Result<std::unique_ptr<store::SqliteStore>> OpenStore(const AuditArgs& args) {
+Result<std::unique_ptr<store::Store>> OpenStore(const AuditArgs& args) {
   static const store::SystemClock clock;
+  auto backend = store::ParseBackend(args.backend);
+  if (!backend) return backend.error();
   // No signer: these commands never append.
-  return store::SqliteStore::Open(args.data_dir, clock, {.create = false});
+  return store::OpenStore(
+      {.backend = *backend, .data_dir = args.data_dir, .postgres = args.postgres, .create = false},
+      clock);
 }
 
 int RunVerify(const AuditArgs& args) {
@@ -96,6 +102,10 @@ int RunList(const AuditArgs& args) {
 void AddPaths(CLI::App* cmd, AuditArgs& args) {
   cmd->add_option("--data,--data-dir", args.data_dir, "Store data directory")
       ->default_val(kDefaultDataDir);
+  cmd->add_option("--backend", args.backend, "Store backend: sqlite or postgres")
+      ->default_val("sqlite");
+  cmd->add_option("--postgres", args.postgres,
+                  "PostgreSQL connection string (password in ~/.pgpass, not here)");
 }
 
 }  // namespace
