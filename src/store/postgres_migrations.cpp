@@ -4,14 +4,12 @@
 #include <pqxx/transaction>
 #include <string>
 
+#include "store/schema_migration.h"
+
 namespace safelane::store::postgres {
 namespace {
 
-struct Migration {
-  int version;
-  const char* description;
-  const char* sql;
-};
+using Migration = SchemaMigration;
 
 // Times are BIGINT milliseconds since the Unix epoch (UTC), as in SQLite. Plates and
 // other keys compare bytewise (COLLATE "C") so a plate prefix is an index range.
@@ -178,11 +176,8 @@ Result<int> ApplyMigrations(pqxx::connection& db, TimePoint now) {
           "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
           " description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
       version = tx.exec1("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0].as<int>();
-      if (version > LatestSchemaVersion()) {
-        return Error(ErrorCode::kBadConfig, "database schema version " + std::to_string(version) +
-                                                " is newer than this SafeLane knows (" +
-                                                std::to_string(LatestSchemaVersion()) +
-                                                "); upgrade SafeLane");
+      if (auto newer = CheckSchemaNotNewer(version, LatestSchemaVersion()); !newer) {
+        return newer.error();
       }
       const Migration* next = nullptr;
       for (const Migration& m : kMigrations) {
@@ -195,8 +190,7 @@ Result<int> ApplyMigrations(pqxx::connection& db, TimePoint now) {
       try {
         tx.exec(next->sql);
       } catch (const std::exception& e) {
-        return Error(ErrorCode::kIo,
-                     "migration " + std::to_string(next->version) + " failed: " + e.what());
+        return MigrationFailed(*next, e.what());
       }
       tx.exec_params(
           "INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)",

@@ -3,14 +3,12 @@
 #include <array>
 #include <string>
 
+#include "store/schema_migration.h"
+
 namespace safelane::store::sqlite {
 namespace {
 
-struct Migration {
-  int version;
-  const char* description;
-  const char* sql;
-};
+using Migration = SchemaMigration;
 
 // Times are INTEGER milliseconds since the Unix epoch (UTC).
 constexpr std::array kMigrations = {
@@ -177,20 +175,14 @@ Result<int> ApplyMigrations(Database& db, TimePoint now) {
   auto row = version_stmt->Step();
   if (!row) return row.error();
   int version = static_cast<int>(version_stmt->Int(0));
-  if (version > LatestSchemaVersion()) {
-    return Error(ErrorCode::kBadConfig, "database schema version " + std::to_string(version) +
-                                            " is newer than this SafeLane knows (" +
-                                            std::to_string(LatestSchemaVersion()) +
-                                            "); upgrade SafeLane");
+  if (auto newer = CheckSchemaNotNewer(version, LatestSchemaVersion()); !newer) {
+    return newer.error();
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= version) continue;
     auto tx = Transaction::Begin(db);
     if (!tx) return tx.error();
-    if (auto r = db.Exec(m.sql); !r) {
-      return Error(ErrorCode::kIo,
-                   "migration " + std::to_string(m.version) + " failed: " + r.error().message);
-    }
+    if (auto r = db.Exec(m.sql); !r) return MigrationFailed(m, r.error().message);
     auto record = db.Prepare(
         "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
     if (!record) return record.error();
