@@ -13,8 +13,9 @@
 //               vehicle_every_n_frames, min_agreeing_reads, min_confidence,
 //               report_stationary, max_missed_frames
 //   [evidence]  dir (local copies, optional), jpeg_quality, clip, clip_before_s, clip_after_s
-//   [sink]      kind ("store"), store_dir, master_key_file, spool_dir, spool_max_events,
-//               spool_max_mb, retry_s, batch
+//   [sink]      kind ("store" | "https"), spool_dir, spool_max_events, spool_max_mb, retry_s,
+//               batch; for "store": store_dir, master_key_file; for "https": url,
+//               server_fingerprint or ca_file (exactly one), connect_timeout_s, timeout_s
 //   [health]    log_every_s
 
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "camera/camera_pipeline.h"
 #include "camera/event_sender.h"
 #include "camera/event_spool.h"
+#include "camera/https_event_sink.h"
 #include "core/result.h"
 #include "video/camera_stream.h"
 
@@ -48,14 +50,21 @@ struct EvidenceOptions {
   double clip_after_s = 2;
 };
 
+enum class SinkKind {
+  kStore,  // the central store in-process (store_sink.h)
+  kHttps,  // a `safelane serve` over HTTPS (https_event_sink.h)
+};
+
 struct CameraConfig {
   CameraIdentity camera;
   std::filesystem::path signing_key_file;
   video::StreamOptions stream;
   PipelineOptions pipeline;
   EvidenceOptions evidence;
-  std::filesystem::path store_dir;
-  std::filesystem::path master_key_file;
+  SinkKind sink = SinkKind::kStore;
+  std::filesystem::path store_dir;        // kStore
+  std::filesystem::path master_key_file;  // kStore
+  HttpsSinkOptions https;                 // kHttps
   SpoolOptions spool;
   SenderOptions sender;
   double health_every_s = 10;

@@ -10,7 +10,9 @@
 
 #include "camera/camera_key.h"
 #include "camera/evidence_builder.h"
+#include "camera/https_event_sink.h"
 #include "camera/read_event_signer.h"
+#include "camera/store_sink.h"
 
 namespace safelane::camera {
 namespace {
@@ -53,8 +55,22 @@ Result<std::unique_ptr<CameraNode>> CameraNode::Create(CameraConfig config,
   if (!pipeline) return pipeline.error();
   auto spool = EventSpool::Open(config.spool);
   if (!spool) return spool.error();
-  return std::unique_ptr<CameraNode>(new CameraNode(
-      std::move(config), reads_out, std::move(*pipeline), std::move(*key), std::move(*spool)));
+  std::unique_ptr<EventSink> sink;
+  if (config.sink == SinkKind::kHttps) {
+    // The sink signs requests with its own copy of the key (SigningKey is move-only).
+    auto request_key = LoadCameraKey(config.signing_key_file);
+    if (!request_key) return request_key.error();
+    static const store::SystemClock kWallClock;
+    auto https =
+        HttpsEventSink::Create(config.https, config.camera.id, std::move(*request_key), kWallClock);
+    if (!https) return https.error();
+    sink = std::move(*https);
+  } else {
+    sink = std::make_unique<StoreSink>(config.store_dir, config.master_key_file);
+  }
+  return std::unique_ptr<CameraNode>(new CameraNode(std::move(config), reads_out,
+                                                    std::move(*pipeline), std::move(*key),
+                                                    std::move(*spool), std::move(sink)));
 }
 
 void CameraNode::PushPending() {

@@ -3,7 +3,8 @@
 //
 //   CameraStream (video/) --frames--> CameraPipeline --VehiclePass--> evidence (+ clip cut
 //   from the stream's packet ring once clip_after_s has passed) --> signed event
-//   --> EventSpool (disk, durable) --> EventSender thread --> EventSink (the store)
+//   --> EventSpool (disk, durable) --> EventSender thread --> EventSink ([sink] kind: the
+//   store in-process, or a `safelane serve` over HTTPS)
 //
 // Each read is also written as one JSON line to `reads_out` (with what the signed manifest
 // does not carry: direction in the image, frames read, stream timestamps). Health (fps in
@@ -21,8 +22,8 @@
 #include "camera/camera_config.h"
 #include "camera/camera_pipeline.h"
 #include "camera/event_sender.h"
+#include "camera/event_sink.h"
 #include "camera/event_spool.h"
-#include "camera/store_sink.h"
 #include "core/result.h"
 #include "security/ed25519.h"
 #include "video/camera_stream.h"
@@ -65,14 +66,15 @@ class CameraNode {
   };
 
   CameraNode(CameraConfig config, std::ostream* reads_out, CameraPipeline pipeline,
-             security::SigningKey key, std::unique_ptr<EventSpool> spool)
+             security::SigningKey key, std::unique_ptr<EventSpool> spool,
+             std::unique_ptr<EventSink> sink)
       : config_(std::move(config)),
         reads_out_(reads_out),
         pipeline_(std::move(pipeline)),
         key_(std::move(key)),
         spool_(std::move(spool)),
-        sink_(config_.store_dir, config_.master_key_file),
-        sender_(*spool_, sink_, config_.sender) {}
+        sink_(std::move(sink)),
+        sender_(*spool_, *sink_, config_.sender) {}
 
   void Emit(const VehiclePass& pass, video::CameraStream* stream);
   void PushPending();
@@ -83,7 +85,7 @@ class CameraNode {
   CameraPipeline pipeline_;
   security::SigningKey key_;
   std::unique_ptr<EventSpool> spool_;
-  StoreSink sink_;
+  std::unique_ptr<EventSink> sink_;
   EventSender sender_;
   std::deque<PendingPass> waiting_for_clip_;
   std::deque<store::IncomingEvent> unspooled_;  // waiting for room in a full spool

@@ -8,15 +8,6 @@
 
 namespace safelane::server {
 
-std::string CameraSigningInput(std::string_view method, std::string_view path,
-                               std::string_view camera_id, std::string_view time_ms,
-                               std::string_view body) {
-  std::string input = "SAFELANE-CAMERA-REQUEST-V1\n";
-  input.append(method).append("\n").append(path).append("\n").append(camera_id).append("\n");
-  input.append(time_ms).append("\n").append(security::Sha256Hex(security::AsBytes(body)));
-  return input;
-}
-
 Result<std::string> AuthenticateCamera(store::Store& store, const store::Clock& clock,
                                        std::string_view method, std::string_view path,
                                        std::string_view camera_id, std::string_view time_ms,

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "security/camera_request.h"
 #include "store/clock.h"
 #include "store/store.h"
 
@@ -22,10 +23,7 @@ namespace safelane::server {
 
 inline constexpr std::chrono::minutes kCameraClockSkew{5};
 
-// "SAFELANE-CAMERA-REQUEST-V1\n<method>\n<path>\n<camera id>\n<time ms>\n<sha256 hex of body>"
-std::string CameraSigningInput(std::string_view method, std::string_view path,
-                               std::string_view camera_id, std::string_view time_ms,
-                               std::string_view body);
+using security::CameraSigningInput;
 
 // The authenticated camera id; kBadRequest with the reason otherwise.
 Result<std::string> AuthenticateCamera(store::Store& store, const store::Clock& clock,
