@@ -361,14 +361,17 @@ Result<SignInOutcome> AccountService::SignIn(const SignInRequest& request) {
 
   SignInOutcome outcome{SignInOutcome::State::kSignedIn, user->username, *role};
   std::string detail = "password";
+  std::optional<std::int64_t> accepted_step;
   if (user->mfa_enabled) {
     auto secret = UnsealTotpSecret(master_, AsBytes(user->totp_secret_sealed), user->username);
     if (!secret) return secret.error();
     const auto step = MatchTotp(*secret, request.totp_code, store::ToMillis(now) / 1000);
     if (!step) return RecordFailure(*user, "wrong or missing TOTP code", request.source);
-    if (!replay_.Accept(user->id, *step)) {
+    // The stored step survives restarts; the in-memory guard orders concurrent sign-ins.
+    if (*step <= user->totp_last_step || !replay_.Accept(user->id, *step)) {
       return RecordFailure(*user, "TOTP code already used", request.source);
     }
+    accepted_step = *step;
     detail = "password and TOTP";
   } else if (RoleRequiresMfa(*role)) {
     outcome.state = SignInOutcome::State::kMfaEnrolmentRequired;
@@ -385,6 +388,9 @@ Result<SignInOutcome> AccountService::SignIn(const SignInRequest& request) {
                                    u.failed_logins = 0;
                                    u.locked_until.reset();
                                    u.last_login_at = now;
+                                   if (accepted_step) {
+                                     u.totp_last_step = std::max(u.totp_last_step, *accepted_step);
+                                   }
                                    if (new_hash) u.password_hash = *new_hash;
                                    return Done{};
                                  },
@@ -428,7 +434,7 @@ Result<Done> AccountService::ConfirmTotp(const std::string& username, const std:
   auto secret = UnsealTotpSecret(master_, AsBytes(user->totp_secret_sealed), username);
   if (!secret) return secret.error();
   const auto step = MatchTotp(*secret, code, store::ToMillis(clock_.Now()) / 1000);
-  if (!step || !replay_.Accept(user->id, *step)) {
+  if (!step || *step <= user->totp_last_step || !replay_.Accept(user->id, *step)) {
     auto audited = InStore<Done>(run_, [&](store::Store& s) {
       return AppendAudit(s, clock_.Now(), by.username, "user.mfa_confirm_failed", Subject(username),
                          "code did not match", by.source, by.reason);
@@ -446,6 +452,7 @@ Result<Done> AccountService::ConfirmTotp(const std::string& username, const std:
           return Error(ErrorCode::kBadRequest, "the enrolment changed meanwhile; start again");
         }
         u.mfa_enabled = true;
+        u.totp_last_step = std::max(u.totp_last_step, *step);
         return Done{};
       },
       "user.mfa_enable", "TOTP confirmed; MFA on", by);

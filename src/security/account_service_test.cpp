@@ -174,6 +174,38 @@ TEST_F(AccountServiceTest, PlateSeeingRolesMustEnrolMfaBeforeAnythingElse) {
   EXPECT_EQ(SignIn("op.one", kGoodPassword).state, State::kMfaEnrolmentRequired);
 }
 
+// The accepted step is stored in the user's record: a new AccountService (a restart of
+// the server) still refuses a code already used, and the code used to confirm MFA.
+TEST_F(AccountServiceTest, AUsedCodeStaysUsedAcrossARestart) {
+  const Bytes secret = MakeUser("op.two", Role::kOperator, true);
+  const std::string code = Code(secret);
+  ASSERT_EQ(SignIn("op.two", kGoodPassword, code).state, State::kSignedIn);
+  EXPECT_EQ(Stored("op.two").totp_last_step, store::ToMillis(clock_.Now()) / 1000 / 30);
+  AccountOptions options;
+  options.hash_cost = PasswordHashCost::Minimum();
+  accounts_ = std::make_unique<AccountService>(DirectStore(*store_), *master_, clock_, options);
+  EXPECT_EQ(SignIn("op.two", kGoodPassword, code).state, State::kRefused) << "replay after restart";
+  // The previous step's code is still inside the drift window but older than the stored
+  // step: refused too.
+  EXPECT_EQ(
+      SignIn("op.two", kGoodPassword, TotpCode(secret, store::ToMillis(clock_.Now()) / 1000 - 30))
+          .state,
+      State::kRefused);
+  clock_.Advance(std::chrono::seconds(30));
+  EXPECT_EQ(SignIn("op.two", kGoodPassword, Code(secret)).state, State::kSignedIn);
+
+  // ConfirmTotp stores its step as well.
+  MakeUser("op.three", Role::kOperator, false);
+  auto enrol = accounts_->EnrollTotp("op.three", {"op.three", "x", ""});
+  ASSERT_TRUE(enrol.ok());
+  auto fresh = Base32Decode(enrol->secret_base32);
+  ASSERT_TRUE(fresh.ok());
+  const std::string confirm_code = Code(*fresh);
+  ASSERT_TRUE(accounts_->ConfirmTotp("op.three", confirm_code, {"op.three", "x", ""}).ok());
+  accounts_ = std::make_unique<AccountService>(DirectStore(*store_), *master_, clock_, options);
+  EXPECT_EQ(SignIn("op.three", kGoodPassword, confirm_code).state, State::kRefused);
+}
+
 TEST_F(AccountServiceTest, UnknownUserWrongPasswordAndWrongCodeLookTheSame) {
   const Bytes secret = MakeUser("inv.one", Role::kInvestigator, true);
   MakeUser("gone", Role::kInstaller, false);

@@ -23,6 +23,9 @@ class MasterKey {
     kWrapObjectKeys = 1,  // encrypts each evidence object's own key
     kSignPackages = 2,    // seed of the Ed25519 key that signs exported packages
     kSignAudit = 3,       // seed of the Ed25519 key that signs audit log entries
+    // seals TOTP secrets and setup-token records (totp.h); the id ("TOTP") predates this
+    // list, and sealed secrets already stored depend on it.
+    kSealAccountSecrets = 0x544F5450,
   };
 
   explicit MasterKey(SymmetricKey key) : key_(std::move(key)) {}

@@ -3,8 +3,9 @@
 // what every authenticator app (Google Authenticator, Aegis, FreeOTP, 1Password) reads
 // from an otpauth:// URI without options. A code is accepted for the current step and
 // one step either side (clock drift between phone and server), and a step once used is
-// refused for that user (TotpReplayGuard), so a code seen over a shoulder or in a proxy
-// log cannot be played again.
+// refused for that user (TotpReplayGuard in memory, and the step stored in the user's
+// record, store::User::totp_last_step, so a restart does not reopen it), so a code seen
+// over a shoulder or in a proxy log cannot be played again.
 //
 // The secret is 160 random bits (RFC 4226 section 4 recommends 160), shown to the user
 // once in base32 and stored only sealed (SealTotpSecret: XChaCha20-Poly1305 under a key
@@ -66,10 +67,8 @@ class TotpReplayGuard {
   std::map<std::int64_t, std::int64_t> last_step_;
 };
 
-// The master-key purpose for sealing account secrets (TOTP secrets, setup-token
-// records). master_key.h owns the Purpose list; this id ("TOTP") is far from its small
-// sequential ids so the two never collide.
-inline constexpr auto kSealAccountSecretsPurpose = static_cast<MasterKey::Purpose>(0x544F5450);
+// The master-key purpose for sealing account secrets (TOTP secrets, setup-token records).
+inline constexpr auto kSealAccountSecretsPurpose = MasterKey::Purpose::kSealAccountSecrets;
 
 // Seals a TOTP secret for one account (the username, which never changes, is the
 // associated data, so a sealed secret copied onto another account does not open).

@@ -85,8 +85,27 @@ Result<Done> AuditChainVerifier::Next(const AuditEntry& e) {
   if (!security::VerifySignature(key_, security::AsBytes(SignedText(e.hash)), e.signature)) {
     return Broken(e.id, "is not signed by the audit key: the log was altered or forged");
   }
+  if (head_ && e.id == head_->id && e.hash != head_->hash) {
+    return Broken(e.id, "differs from the signed audit head: the log was rewritten");
+  }
   last_id_ = e.id;
   previous_hash_ = e.hash;
+  return Done{};
+}
+
+Result<Done> AuditChainVerifier::Finish() const {
+  if (head_error_) return *head_error_;
+  if (head_ && last_id_ < head_->id) {
+    return Error(ErrorCode::kIo, "audit log ends at entry " + std::to_string(last_id_) +
+                                     " but its signed head names entry " +
+                                     std::to_string(head_->id) +
+                                     ": the newest entries were cut off");
+  }
+  if (!missing_head_file_.empty() && last_id_ > 0) {
+    return Error(ErrorCode::kIo, "audit head " + missing_head_file_ +
+                                     " is missing: the newest entries may have been cut off "
+                                     "(every append writes it)");
+  }
   return Done{};
 }
 

@@ -156,6 +156,14 @@ CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 )sql"},
+    Migration{3, "review queue and statistics indexes; the TOTP replay guard in users",
+              R"sql(
+CREATE INDEX violations_status ON violations (status, id);
+CREATE INDEX violations_created ON violations (created_at);
+CREATE INDEX audit_at ON audit_log (at);
+-- The last TOTP step accepted per user, so a restart does not let a code be replayed.
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0);
+)sql"},
 };
 
 constexpr std::int64_t kMigrationLock = 0x5afe1a4e0001;  // pg_advisory_xact_lock key

@@ -149,6 +149,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   if (!version) return version.error();
   std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(db), options.audit_signer));
   store->schema_version_ = *version;
+  store->audit_head_file_ = options.audit_head_file;
   return store;
 }
 

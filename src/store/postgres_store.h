@@ -12,6 +12,7 @@
 // - The schema is migrated at open (postgres_migrations.cpp), under an advisory lock.
 // Not thread-safe: one PostgresStore (one connection) per thread.
 
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
@@ -31,6 +32,9 @@ struct PostgresOptions {
   std::string conninfo;
   // Signs each audit entry (audit_chain.h); without it the store refuses to append.
   std::shared_ptr<const security::SigningKey> audit_signer{};
+  // The audit log's signed head, outside the database (audit_head.h); empty: none kept,
+  // and VerifyAuditChain cannot see the newest entries cut off.
+  std::filesystem::path audit_head_file{};
 };
 
 class PostgresStore final : public Store {
@@ -49,6 +53,7 @@ class PostgresStore final : public Store {
   Result<std::optional<Camera>> GetCamera(const std::string& id) override;
   Result<std::vector<CameraDistance>> CamerasNear(double latitude, double longitude,
                                                   double radius_m, int limit) override;
+  Result<std::vector<Camera>> ListCameras(const std::string& after_id, int limit) override;
 
   Result<std::vector<InsertOutcome>> InsertReads(std::span<const SignedRead> batch,
                                                  TimePoint received_at) override;
@@ -64,6 +69,7 @@ class PostgresStore final : public Store {
   Result<Notice> IssueNotice(std::int64_t violation_id, std::int64_t amount_minor,
                              const std::string& currency, TimePoint at) override;
   Result<std::vector<Notice>> NoticesFor(std::int64_t violation_id) override;
+  Result<std::vector<ViolationSummary>> ListViolations(const ViolationQuery& query) override;
 
   Result<Done> AddHotlistEntry(const HotlistEntry& entry) override;
   Result<Done> UpsertVehicle(const VehicleRecord& vehicle) override;
@@ -80,6 +86,8 @@ class PostgresStore final : public Store {
   Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) override;
   Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_id, int limit) override;
   Result<Done> VerifyAuditChain(const security::PublicKey& audit_key) override;
+  Result<StoreStatistics> Statistics(TimePoint from, TimePoint to,
+                                     const std::vector<std::string>& audit_actions) override;
 
   Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) override;
   Result<bool> IsEvidenceReferenced(const std::string& sha256) override;
@@ -96,6 +104,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<postgres::Connection> db_;
   std::shared_ptr<const security::SigningKey> audit_signer_;
   std::set<int> known_days_;  // partitions this connection knows exist
+  std::filesystem::path audit_head_file_;
   int schema_version_ = 0;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "store/audit_chain.h"
+#include "store/audit_head.h"
 #include "store/postgres_common.h"
 #include "store/postgres_store.h"
 #include "store/validation.h"
@@ -57,7 +58,7 @@ std::optional<Violation> LoadViolation(pqxx::transaction_base& tx, std::int64_t 
 
 constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, totp_secret_sealed, mfa_enabled, disabled,"
-    " failed_logins, locked_until, created_at, last_login_at";
+    " failed_logins, locked_until, created_at, last_login_at, totp_last_step";
 
 User UserRow(const pqxx::row& r) {
   User u;
@@ -74,6 +75,7 @@ User UserRow(const pqxx::row& r) {
   u.locked_until = OptionalMillis(r[9]);
   u.created_at = FromMillis(r[10].as<std::int64_t>());
   u.last_login_at = OptionalMillis(r[11]);
+  u.totp_last_step = r[12].as<std::int64_t>();
   return u;
 }
 
@@ -261,12 +263,14 @@ Result<User> PostgresStore::CreateUser(const User& user) {
     pqxx::work tx(db_->conn);
     const auto r = tx.exec_params(
         "INSERT INTO users (display_name, role, password_hash, totp_secret_sealed, mfa_enabled,"
-        " disabled, failed_logins, locked_until, last_login_at, username, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11)"
+        " disabled, failed_logins, locked_until, last_login_at, username, created_at,"
+        " totp_last_step)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8::bigint, $9::bigint, $10, $11, $12)"
         " ON CONFLICT (username) DO NOTHING RETURNING id",
         user.display_name, user.role, user.password_hash, SealedBytes(user), user.mfa_enabled,
         user.disabled, user.failed_logins, NullableMillis(user.locked_until).get(),
-        NullableMillis(user.last_login_at).get(), user.username, ToMillis(user.created_at));
+        NullableMillis(user.last_login_at).get(), user.username, ToMillis(user.created_at),
+        user.totp_last_step);
     if (r.empty())
       return Error(ErrorCode::kBadRequest, "username '" + user.username + "' is taken");
     User created = user;
@@ -315,10 +319,11 @@ Result<Done> PostgresStore::UpdateUser(const User& user) {
     const auto r = tx.exec_params(
         "UPDATE users SET display_name = $1, role = $2, password_hash = $3,"
         " totp_secret_sealed = $4, mfa_enabled = $5, disabled = $6, failed_logins = $7,"
-        " locked_until = $8::bigint, last_login_at = $9::bigint WHERE id = $10",
+        " locked_until = $8::bigint, last_login_at = $9::bigint, totp_last_step = $11"
+        " WHERE id = $10",
         user.display_name, user.role, user.password_hash, SealedBytes(user), user.mfa_enabled,
         user.disabled, user.failed_logins, NullableMillis(user.locked_until).get(),
-        NullableMillis(user.last_login_at).get(), user.id);
+        NullableMillis(user.last_login_at).get(), user.id, user.totp_last_step);
     if (r.affected_rows() == 0) {
       return Error(ErrorCode::kBadRequest, "no user " + std::to_string(user.id));
     }
@@ -357,6 +362,14 @@ Result<AuditEntry> PostgresStore::AppendAudit(const AuditEntry& request) {
         entry.id, ToMillis(entry.at), entry.actor, entry.action, entry.subject, entry.detail,
         entry.source, entry.reason, entry.hash, Bytea(entry.signature));
     tx.commit();
+    // After the commit, so the head never names an entry the log does not hold.
+    if (!audit_head_file_.empty()) {
+      if (auto r = WriteAuditHead(audit_head_file_, *audit_signer_, entry); !r) {
+        return Error(ErrorCode::kIo,
+                     "audit entry " + std::to_string(entry.id) +
+                         " was written but its signed head was not: " + r.error().message);
+      }
+    }
     return entry;
   });
 }
@@ -394,6 +407,9 @@ Result<Done> PostgresStore::VerifyAuditChain(const security::PublicKey& audit_ke
   return Fenced([&]() -> Result<Done> {
     pqxx::read_transaction tx(db_->conn);
     AuditChainVerifier verifier(audit_key);
+    if (!audit_head_file_.empty()) {
+      if (auto h = ExpectAuditHead(audit_head_file_, audit_key, verifier); !h) return h.error();
+    }
     // Pages of 10,000 so a long log never sits in memory whole.
     std::int64_t after = 0;
     for (;;) {
@@ -404,7 +420,7 @@ Result<Done> PostgresStore::VerifyAuditChain(const security::PublicKey& audit_ke
         if (auto ok = verifier.Next(AuditRow(r)); !ok) return ok.error();
         after = r[0].as<std::int64_t>();
       }
-      if (page.size() < 10'000) return Done{};
+      if (page.size() < 10'000) return verifier.Finish();
     }
   });
 }

@@ -156,6 +156,14 @@ ALTER TABLE audit_log ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_log ADD COLUMN signature BLOB;
 )sql"},
+    Migration{3, "review queue and statistics indexes; the TOTP replay guard in users",
+              R"sql(
+CREATE INDEX violations_status ON violations (status, id);
+CREATE INDEX violations_created ON violations (created_at);
+CREATE INDEX audit_at ON audit_log (at);
+-- The last TOTP step accepted per user, so a restart does not let a code be replayed.
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0);
+)sql"},
 };
 
 }  // namespace

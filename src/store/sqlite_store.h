@@ -54,6 +54,7 @@ class SqliteStore final : public Store {
   Result<std::optional<Camera>> GetCamera(const std::string& id) override;
   Result<std::vector<CameraDistance>> CamerasNear(double latitude, double longitude,
                                                   double radius_m, int limit) override;
+  Result<std::vector<Camera>> ListCameras(const std::string& after_id, int limit) override;
 
   Result<std::vector<InsertOutcome>> InsertReads(std::span<const SignedRead> batch,
                                                  TimePoint received_at) override;
@@ -69,6 +70,7 @@ class SqliteStore final : public Store {
   Result<Notice> IssueNotice(std::int64_t violation_id, std::int64_t amount_minor,
                              const std::string& currency, TimePoint at) override;
   Result<std::vector<Notice>> NoticesFor(std::int64_t violation_id) override;
+  Result<std::vector<ViolationSummary>> ListViolations(const ViolationQuery& query) override;
 
   Result<Done> AddHotlistEntry(const HotlistEntry& entry) override;
   Result<Done> UpsertVehicle(const VehicleRecord& vehicle) override;
@@ -85,6 +87,8 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> AuditFor(const std::string& subject) override;
   Result<std::vector<AuditEntry>> ListAudit(std::int64_t after_id, int limit) override;
   Result<Done> VerifyAuditChain(const security::PublicKey& audit_key) override;
+  Result<StoreStatistics> Statistics(TimePoint from, TimePoint to,
+                                     const std::vector<std::string>& audit_actions) override;
 
   Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) override;
   Result<bool> IsEvidenceReferenced(const std::string& sha256) override;

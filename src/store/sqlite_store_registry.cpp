@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "store/audit_chain.h"
+#include "store/audit_head.h"
 #include "store/sqlite_store.h"
 #include "store/validation.h"
 
@@ -24,6 +25,12 @@ AuditEntry AuditRow(const sqlite::Statement& s) {
   const auto sig = s.Blob(9);  // NULL (an unsigned entry) stays all zero: never verifies
   if (sig.size() == e.signature.size()) std::copy(sig.begin(), sig.end(), e.signature.begin());
   return e;
+}
+
+// The signed head lives beside the database file (audit_head.h).
+std::filesystem::path AuditHeadFile(const sqlite::Database& db) {
+  const char* name = sqlite3_db_filename(db.handle(), "main");
+  return std::filesystem::path(name != nullptr ? name : "").parent_path() / kAuditHeadFile;
 }
 
 Result<std::vector<AuditEntry>> AuditRows(sqlite::Statement& s) {
@@ -106,6 +113,12 @@ Result<AuditEntry> SqliteStore::AppendAudit(const AuditEntry& request) {
   insert->Bind(10, std::span<const std::uint8_t>(entry.signature));
   if (auto r = insert->Run(); !r) return r.error();
   if (auto r = tx->Commit(); !r) return r.error();
+  // After the commit, so the head never names an entry the log does not hold.
+  if (auto r = WriteAuditHead(AuditHeadFile(db_), *audit_signer_, entry); !r) {
+    return Error(ErrorCode::kIo,
+                 "audit entry " + std::to_string(entry.id) +
+                     " was written but its signed head was not: " + r.error().message);
+  }
   return entry;
 }
 
@@ -132,10 +145,11 @@ Result<Done> SqliteStore::VerifyAuditChain(const security::PublicKey& audit_key)
   auto s = db_.Prepare(std::string("SELECT ") + kAuditColumns + " FROM audit_log ORDER BY id");
   if (!s) return s.error();
   AuditChainVerifier verifier(audit_key);
+  if (auto h = ExpectAuditHead(AuditHeadFile(db_), audit_key, verifier); !h) return h.error();
   for (;;) {
     auto row = s->Step();
     if (!row) return row.error();
-    if (!*row) return Done{};
+    if (!*row) return verifier.Finish();
     if (auto ok = verifier.Next(AuditRow(*s)); !ok) return ok.error();
   }
 }

@@ -396,6 +396,7 @@ TEST_P(StoreTest, UsersRoundTripWithLockoutAndMfaFields) {
   u.failed_logins = 5;
   u.locked_until = kT0 + hours(1);
   u.last_login_at = kT0 + hours(2);
+  u.totp_last_step = 58'908'000;  // persisted: the TOTP replay guard survives a restart
   u.disabled = true;
   u.role = "supervisor";
   u.username = "renamed";         // ignored: usernames never change

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kUserColumns =
     "id, username, display_name, role, password_hash, totp_secret_sealed, mfa_enabled, disabled,"
-    " failed_logins, locked_until, created_at, last_login_at";
+    " failed_logins, locked_until, created_at, last_login_at, totp_last_step";
 
 std::optional<TimePoint> OptionalTime(const Statement& s, int column) {
   if (s.IsNull(column)) return std::nullopt;
@@ -33,6 +33,7 @@ User UserRow(const Statement& s) {
   u.locked_until = OptionalTime(s, 9);
   u.created_at = FromMillis(s.Int(10));
   u.last_login_at = OptionalTime(s, 11);
+  u.totp_last_step = s.Int(12);
   return u;
 }
 
@@ -44,7 +45,7 @@ void BindOptionalTime(Statement& s, int index, const std::optional<TimePoint>& t
   }
 }
 
-// Binds the fields UpdateUser may change, at positions first..first+8.
+// Binds the fields UpdateUser may change, at positions first..first+9.
 void BindMutable(Statement& s, int first, const User& u) {
   s.Bind(first, std::string_view(u.display_name)).Bind(first + 1, std::string_view(u.role));
   s.Bind(first + 2, std::string_view(u.password_hash));
@@ -56,6 +57,7 @@ void BindMutable(Statement& s, int first, const User& u) {
   s.Bind(first + 6, std::int64_t{u.failed_logins});
   BindOptionalTime(s, first + 7, u.locked_until);
   BindOptionalTime(s, first + 8, u.last_login_at);
+  s.Bind(first + 9, u.totp_last_step);
 }
 
 Result<std::optional<User>> OneUser(Statement& s) {
@@ -76,11 +78,11 @@ Result<User> SqliteStore::CreateUser(const User& user) {
   if (*taken) return Error(ErrorCode::kBadRequest, "username '" + user.username + "' is taken");
   auto s = db_.Prepare(
       "INSERT INTO users (display_name, role, password_hash, totp_secret_sealed, mfa_enabled,"
-      " disabled, failed_logins, locked_until, last_login_at, username, created_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      " disabled, failed_logins, locked_until, last_login_at, totp_last_step, username,"
+      " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!s) return s.error();
   BindMutable(*s, 1, user);
-  s->Bind(10, std::string_view(user.username)).Bind(11, ToMillis(user.created_at));
+  s->Bind(11, std::string_view(user.username)).Bind(12, ToMillis(user.created_at));
   if (auto r = s->Run(); !r) return r.error();
   User created = user;
   created.id = db_.LastInsertId();
@@ -118,11 +120,11 @@ Result<Done> SqliteStore::UpdateUser(const User& user) {
   if (auto v = ValidateUser(user); !v) return v.error();
   auto s = db_.Prepare(
       "UPDATE users SET display_name = ?, role = ?, password_hash = ?, totp_secret_sealed = ?,"
-      " mfa_enabled = ?, disabled = ?, failed_logins = ?, locked_until = ?, last_login_at = ?"
-      " WHERE id = ?");
+      " mfa_enabled = ?, disabled = ?, failed_logins = ?, locked_until = ?, last_login_at = ?,"
+      " totp_last_step = ? WHERE id = ?");
   if (!s) return s.error();
   BindMutable(*s, 1, user);
-  s->Bind(10, user.id);
+  s->Bind(11, user.id);
   if (auto r = s->Run(); !r) return r.error();
   if (db_.Changes() == 0) {
     return Error(ErrorCode::kBadRequest, "no user " + std::to_string(user.id));

@@ -64,6 +64,52 @@ struct PurgeReport {
   std::vector<std::string> evidence_released;  // content addresses no read refers to now
 };
 
+// The review queue's question: violations with one status (or any), paged by id.
+enum class ListOrder { kOldestFirst, kNewestFirst };
+struct ViolationQuery {
+  std::optional<ViolationStatus> status{};  // none: every status
+  std::int64_t after_id = 0;  // 0: from the first row; else the rows after it in `order`
+  ListOrder order = ListOrder::kOldestFirst;
+  int limit = 100;  // [1, kMaxQueryLimit]
+};
+
+// One row of the review queue: the violation and what its read shows.
+struct ViolationSummary {
+  std::int64_t id = 0;
+  std::string rule;
+  ViolationStatus status = ViolationStatus::kOpen;
+  TimePoint created_at;
+  std::string event_id;
+  std::string camera_id;
+  TimePoint captured_at;
+  std::string plate;
+};
+
+// Counts over [from, to) for auditors: numbers only, never a plate or a single vehicle.
+// Days are UTC days since 1970-01-01.
+inline constexpr int kMaxStatisticsDays = 366;
+struct StoreStatistics {
+  struct CameraDay {
+    std::string camera_id;
+    std::int64_t day = 0;
+    std::int64_t reads = 0;
+  };
+  struct RuleStatus {
+    std::string rule;
+    ViolationStatus status = ViolationStatus::kOpen;
+    std::int64_t violations = 0;  // created within the range
+  };
+  struct ActorDay {
+    std::string actor;
+    std::string action;
+    std::int64_t day = 0;
+    std::int64_t entries = 0;
+  };
+  std::vector<CameraDay> reads_per_camera_day;         // by camera, then day
+  std::vector<RuleStatus> violations_per_rule_status;  // by rule, then status name
+  std::vector<ActorDay> audit_per_actor_day;           // by actor, action, day
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -76,6 +122,8 @@ class Store {
   // Cameras within radius_m of the point, nearest first.
   virtual Result<std::vector<CameraDistance>> CamerasNear(double latitude, double longitude,
                                                           double radius_m, int limit) = 0;
+  // Every camera, active or retired, with id > after_id in id order (the map).
+  virtual Result<std::vector<Camera>> ListCameras(const std::string& after_id, int limit) = 0;
 
   // Reads.
   virtual Result<std::vector<InsertOutcome>> InsertReads(std::span<const SignedRead> batch,
@@ -94,6 +142,8 @@ class Store {
   virtual Result<Notice> IssueNotice(std::int64_t violation_id, std::int64_t amount_minor,
                                      const std::string& currency, TimePoint at) = 0;
   virtual Result<std::vector<Notice>> NoticesFor(std::int64_t violation_id) = 0;
+  // The review queue (sqlite_store_review.cpp, postgres_store_review.cpp).
+  virtual Result<std::vector<ViolationSummary>> ListViolations(const ViolationQuery& query) = 0;
 
   // Hotlist and vehicle registry.
   virtual Result<Done> AddHotlistEntry(const HotlistEntry& entry) = 0;
@@ -121,6 +171,11 @@ class Store {
   // Walks the whole log: ids dense from 1, every hash recomputed, every signature checked
   // with `audit_key`. An error (kIo) names the first entry that fails and why.
   virtual Result<Done> VerifyAuditChain(const security::PublicKey& audit_key) = 0;
+
+  // Statistics over [from, to), at most kMaxStatisticsDays long; audit entries are counted
+  // only for the listed actions (e.g. "reads.search").
+  virtual Result<StoreStatistics> Statistics(TimePoint from, TimePoint to,
+                                             const std::vector<std::string>& audit_actions) = 0;
 
   // Retention (retention.h decides the cutoffs).
   virtual Result<PurgeReport> PurgeExpired(const RetentionCutoffs& cutoffs) = 0;

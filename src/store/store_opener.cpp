@@ -1,5 +1,6 @@
 #include "store/store_opener.h"
 
+#include "store/audit_head.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 
@@ -18,8 +19,12 @@ Result<std::unique_ptr<Store>> OpenStore(const StoreLocation& where, const Clock
       return Error(ErrorCode::kBadConfig,
                    "the postgres backend needs a connection string (--postgres)");
     }
-    auto pg = PostgresStore::Open({.conninfo = where.postgres, .audit_signer = where.audit_signer},
-                                  clock);
+    // The audit log's signed head stays in the data directory (audit_head.h).
+    const std::filesystem::path head =
+        where.data_dir.empty() ? std::filesystem::path() : where.data_dir / kAuditHeadFile;
+    auto pg = PostgresStore::Open(
+        {.conninfo = where.postgres, .audit_signer = where.audit_signer, .audit_head_file = head},
+        clock);
     if (!pg) return pg.error();
     return std::unique_ptr<Store>(std::move(*pg));
   }

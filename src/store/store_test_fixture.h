@@ -70,7 +70,9 @@ class StoreTest : public ::testing::Test, public ::testing::WithParamInterface<B
   // A second connection to this test's store (signer may be null).
   Result<std::unique_ptr<Store>> OpenStore(std::shared_ptr<const security::SigningKey> signer) {
     if (backend() == Backend::kPostgres) {
-      auto pg = PostgresStore::Open({.conninfo = conninfo_, .audit_signer = signer}, clock_);
+      auto pg = PostgresStore::Open(
+          {.conninfo = conninfo_, .audit_signer = signer, .audit_head_file = dir_ / kAuditHeadFile},
+          clock_);
       if (!pg) return pg.error();
       return std::unique_ptr<Store>(std::move(*pg));
     }

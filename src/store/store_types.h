@@ -193,6 +193,9 @@ struct User {
   std::optional<TimePoint> locked_until{};
   TimePoint created_at;  // kept from CreateUser; UpdateUser does not change it
   std::optional<TimePoint> last_login_at{};
+  // The TOTP time step (unix seconds / 30) of the last code accepted; a code of this step
+  // or an earlier one is refused, even after a restart (RFC 6238 section 5.2). >= 0.
+  std::int64_t totp_last_step = 0;
 
   bool operator==(const User&) const = default;
 };

@@ -141,6 +141,7 @@ Result<Done> ValidateUser(const User& u) {
     return Bad("password_hash must be an argon2id hash string ($argon2id$...) or empty");
   }
   if (u.totp_secret_sealed.size() > 1024) return Bad("sealed TOTP secret longer than 1024 bytes");
+  if (u.totp_last_step < 0) return Bad("TOTP last step must be >= 0");
   if (u.mfa_enabled && u.totp_secret_sealed.empty()) {
     return Bad("MFA cannot be enabled without an enrolled TOTP secret");
   }
