@@ -151,6 +151,16 @@ TEST_F(AccountsCommandTest, AuditVerifyDetectsADeletedEntry) {
   EXPECT_NE(verify.output.find("NOT VERIFIED"), std::string::npos) << verify.output;
 }
 
+TEST_F(AccountsCommandTest, AuditVerifyDetectsTheNewestEntriesCutOff) {
+  // What is left is a valid chain; the signed head beside the database names entry 5.
+  Sql(db(), "DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= 4;");
+  const auto verify = Safelane("audit verify " + paths_);
+  EXPECT_EQ(verify.exit_code, 1) << verify.output;
+  EXPECT_NE(verify.output.find("ends at entry 3 but its signed head names entry 5"),
+            std::string::npos)
+      << verify.output;
+}
+
 TEST_F(AccountsCommandTest, AuditVerifyDetectsReorderedEntries) {
   Sql(db(),
       "DROP TRIGGER audit_log_no_update;"

@@ -67,14 +67,18 @@ int RunVerify(const AuditArgs& args) {
     return 1;
   }
   std::int64_t last = 0;
+  std::string last_hash;
   for (;;) {
     auto page = (*db)->ListAudit(last, 1000);
     if (!page) return Fail("verify", page.error(), 2);
     if (page->empty()) break;
     last = page->back().id;
+    last_hash = page->back().hash;
   }
   std::cout << fmt::format("VERIFIED: {} audit entries, in order, unaltered, signed by {}\n", last,
                            security::ToHex(*key));
+  // Kept off this machine, the newest id and hash catch even a restored old head file.
+  if (last > 0) std::cout << fmt::format("head: entry {} hash {}\n", last, last_hash);
   return 0;
 }
 

@@ -92,6 +92,14 @@ int RunServe(const ServeArgs& args) {
   if (!db.ok()) return fail(db.error());
   auto vault = store::EvidenceVault::Open(std::filesystem::path(config->data) / "vault", *master);
   if (!vault.ok()) return fail(vault.error());
+  // The installer's sandbox: a store and vault of its own that never mix with real data
+  // (server/server_context.h WithSandbox). No audit key: the real log records the
+  // installer's actions.
+  const std::filesystem::path sandbox_dir = std::filesystem::path(config->data) / "sandbox";
+  auto sandbox = store::SqliteStore::Open(sandbox_dir, clock);
+  if (!sandbox.ok()) return fail(sandbox.error());
+  auto sandbox_vault = store::EvidenceVault::Open(sandbox_dir / "vault", *master);
+  if (!sandbox_vault.ok()) return fail(sandbox_vault.error());
 
   server::ServerOptions options;
   options.host = config->host;
@@ -120,6 +128,8 @@ int RunServe(const ServeArgs& args) {
       [&ctx](const std::function<void(store::Store&)>& fn) { server::RunWithStore(ctx, fn); },
       *master, clock);
   ctx.accounts = &accounts;
+  ctx.sandbox_store = sandbox->get();
+  ctx.sandbox_vault = &*sandbox_vault;
   auto http = server::HttpsServer::Create(ctx, options);
   if (!http.ok()) return fail(http.error());
   auto port = (*http)->Bind();

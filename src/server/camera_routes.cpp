@@ -1,6 +1,7 @@
-// Cameras: the map (positions, for roles that hold kCameraView), enrolment and
-// revocation (administrators). A camera is enrolled once; a revoked camera stays revoked
-// (its id cannot be enrolled again), so its key can never come back.
+// Cameras: the map (every camera with its position and status, for roles that hold
+// kCameraView), enrolment and revocation (administrators). A camera is enrolled once; a
+// revoked camera stays revoked (its id cannot be enrolled again), so its key can never
+// come back.
 
 #include <array>
 
@@ -16,11 +17,12 @@ namespace {
 using nlohmann::json;
 using FT = FieldType;
 
+// Without a point: every camera, active and revoked, by id (the map), paged with `after`.
+// With latitude, longitude and radius_m (all three): the cameras near the point.
 constexpr std::array kMapFields = {
-    FieldRule{"latitude", FT::kNumber, true},
-    FieldRule{"longitude", FT::kNumber, true},
-    FieldRule{"radius_m", FT::kNumber, true},
-    FieldRule{"limit", FT::kInteger},
+    FieldRule{"latitude", FT::kNumber},         FieldRule{"longitude", FT::kNumber},
+    FieldRule{"radius_m", FT::kNumber},         FieldRule{"limit", FT::kInteger},
+    FieldRule{"after", FT::kString, false, 64},
 };
 
 constexpr std::array kEnrolFields = {
@@ -37,6 +39,22 @@ ApiResponse ListCameras(ServerContext& ctx, const ApiRequest& req) {
   if (!q.ok()) return FromError(q.error());
   const int limit = static_cast<int>(
       std::clamp<std::int64_t>(q->value("limit", std::int64_t{1000}), -1, 1'000'000));
+  const int point_fields = static_cast<int>(q->contains("latitude")) +
+                           static_cast<int>(q->contains("longitude")) +
+                           static_cast<int>(q->contains("radius_m"));
+  if (point_fields == 0) {
+    const std::string after = q->value("after", std::string());
+    auto all = ctx.WithStore([&](store::Store& s) { return s.ListCameras(after, limit); });
+    if (!all.ok()) return FromError(all.error());
+    ApiResponse out;
+    out.body["cameras"] = json::array();
+    for (const auto& c : *all) out.body["cameras"].push_back(CameraJson(c));
+    return out;
+  }
+  if (point_fields != 3 || q->contains("after")) {
+    return ErrorResponse(400, "bad_request",
+                         "query: latitude, longitude and radius_m go together, without after");
+  }
   auto near = ctx.WithStore([&](store::Store& s) {
     return s.CamerasNear((*q)["latitude"].get<double>(), (*q)["longitude"].get<double>(),
                          (*q)["radius_m"].get<double>(), limit);

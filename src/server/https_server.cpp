@@ -161,8 +161,10 @@ void HttpsServer::Install() {
     auto match = MatchRoute(hreq.method, hreq.path);
     if (!match) return reply(ErrorResponse(404, "not_found", "no such route"));
     const Route& route = *match->route;
-    const std::size_t limit =
-        route.access.kind() == RouteAccess::Kind::kCamera ? kMaxIngestBodyBytes : kMaxJsonBodyBytes;
+    // Events with their evidence: camera ingest and the installer's sandbox uploads.
+    const bool carries_events = route.access.kind() == RouteAccess::Kind::kCamera ||
+                                route.access.permission() == security::Permission::kSandbox;
+    const std::size_t limit = carries_events ? kMaxIngestBodyBytes : kMaxJsonBodyBytes;
     if (hreq.body.size() > limit) {
       return reply(ErrorResponse(413, "too_large", "body is larger than this route accepts"));
     }

@@ -308,62 +308,6 @@ TEST_F(ServerTest, PlainHttpIsRefusedOffLoopback) {
   EXPECT_FALSE(IsLoopbackHost("::"));
 }
 
-class CameraIngestTest : public ServerTest {
- protected:
-  // An enrolled camera through the admin API; returns its key.
-  security::SigningKey Enrol(const Caller& admin, const std::string& id) {
-    auto key = security::SigningKey::Generate();
-    EXPECT_TRUE(key.ok());
-    json body = {{"camera_id", id},
-                 {"name", "Chilonzor 1"},
-                 {"latitude", 41.28},
-                 {"longitude", 69.20},
-                 {"heading_deg", 90.0},
-                 {"city", "Tashkent"},
-                 {"public_key", security::ToHex(key->public_key())}};
-    auto res = Send("POST", "/api/v1/cameras", body.dump(), &admin);
-    EXPECT_EQ(res->status, 201) << res->body;
-    return std::move(key).value();
-  }
-
-  httplib::Result Ingest(const security::SigningKey& key, const std::string& camera_id,
-                         const std::string& event_id, const std::string& evidence = "") {
-    store::ReadEvent event;
-    event.event_id = event_id;
-    event.camera_id = camera_id;
-    event.captured_at = clock_.Now();
-    event.plate = "01A123BC";
-    event.confidence = 0.9;
-    event.vehicle_class = "car";
-    json objects = json::array();
-    if (!evidence.empty()) {
-      event.evidence.push_back(
-          {"overview", security::Sha256Hex(security::AsBytes(evidence)), evidence.size()});
-      std::string b64(sodium_base64_ENCODED_LEN(evidence.size(), sodium_base64_VARIANT_ORIGINAL),
-                      '\0');
-      sodium_bin2base64(b64.data(), b64.size(),
-                        reinterpret_cast<const unsigned char*>(evidence.data()), evidence.size(),
-                        sodium_base64_VARIANT_ORIGINAL);
-      b64.resize(b64.find('\0'));
-      objects.push_back(b64);
-    }
-    const std::string manifest = store::ManifestJson(event);
-    const std::string signature = security::ToHex(key.Sign(security::AsBytes(manifest)));
-    const std::string body =
-        json{{"events",
-              json::array(
-                  {json{{"manifest", manifest}, {"signature", signature}, {"evidence", objects}}})}}
-            .dump();
-    const std::string time = std::to_string(store::ToMillis(clock_.Now()));
-    const std::string input = CameraSigningInput("POST", "/api/v1/ingest", camera_id, time, body);
-    httplib::Headers headers = {
-        {"X-SafeLane-Camera", camera_id},
-        {"X-SafeLane-Time", time},
-        {"X-SafeLane-Signature", security::ToHex(key.Sign(security::AsBytes(input)))}};
-    return Send("POST", "/api/v1/ingest", body, nullptr, headers);
-  }
-};
-
 TEST_F(CameraIngestTest, EnrolledCamerasIngestRevokedAndUnknownOnesAreRefused) {
   const auto secret = MakeUser("adm.one", Role::kAdministrator);
   const Caller admin = SignIn("adm.one", secret);

@@ -1,7 +1,8 @@
 #pragma once
 // The handlers the route table (route_table.cpp) points at, one group a file:
 // session_routes.cpp, camera_routes.cpp, read_routes.cpp, case_routes.cpp,
-// admin_routes.cpp, ingest_route.cpp. Each trusts the dispatcher's checks and does
+// admin_routes.cpp, ingest_route.cpp, review_routes.cpp, stats_routes.cpp,
+// sandbox_routes.cpp. Each trusts the dispatcher's checks and does
 // its own strict parsing (request_schema.h) and auditing (server_context.h).
 
 #include "server/api_types.h"
@@ -32,11 +33,18 @@ ApiResponse ViewViolation(ServerContext& ctx, const ApiRequest& req);
 ApiResponse DecideViolation(ServerContext& ctx, const ApiRequest& req);
 ApiResponse ApproveNotice(ServerContext& ctx, const ApiRequest& req);
 ApiResponse ExportEvidence(ServerContext& ctx, const ApiRequest& req);
+ApiResponse ListViolationQueue(ServerContext& ctx, const ApiRequest& req);  // review_routes.cpp
 
 ApiResponse BrowseAudit(ServerContext& ctx, const ApiRequest& req);
 ApiResponse VerifyAudit(ServerContext& ctx, const ApiRequest& req);
 ApiResponse ListUsers(ServerContext& ctx, const ApiRequest& req);
 ApiResponse CreateUser(ServerContext& ctx, const ApiRequest& req);
+ApiResponse Statistics(ServerContext& ctx, const ApiRequest& req);  // stats_routes.cpp
+
+// The installer's sandbox (sandbox_routes.cpp).
+ApiResponse SandboxEnrolCamera(ServerContext& ctx, const ApiRequest& req);
+ApiResponse SandboxIngest(ServerContext& ctx, const ApiRequest& req);
+ApiResponse SandboxReads(ServerContext& ctx, const ApiRequest& req);
 
 ApiResponse IngestEvents(ServerContext& ctx, const ApiRequest& req);
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "core/result.h"
 #include "security/master_key.h"
@@ -48,6 +49,18 @@ struct ServerContext {
     return fn(store);
   }
 
+  // The installer's sandbox: its own store and vault (data/sandbox), never the real ones.
+  // kBadConfig when this server has none.
+  template <typename Fn>
+  auto WithSandbox(Fn&& fn)
+      -> decltype(fn(std::declval<store::Store&>(), std::declval<store::EvidenceVault&>())) {
+    std::lock_guard lock(sandbox_mutex);
+    if (sandbox_store == nullptr || sandbox_vault == nullptr) {
+      return Error(ErrorCode::kBadConfig, "this server has no sandbox");
+    }
+    return fn(*sandbox_store, *sandbox_vault);
+  }
+
   store::Store& store;
   std::mutex store_mutex;
   store::EvidenceVault& vault;
@@ -57,6 +70,9 @@ struct ServerContext {
   RateLimiter requests;                          // every request, per address
   RateLimiter sign_in_failures;                  // failed sign-ins, per address
   security::AccountService* accounts = nullptr;  // sign-in, MFA, users (security/)
+  store::Store* sandbox_store = nullptr;         // see WithSandbox
+  store::EvidenceVault* sandbox_vault = nullptr;
+  std::mutex sandbox_mutex;
 };
 
 // Appends one audit entry for this request. An Error means it was not written.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <map>
@@ -16,11 +17,14 @@
 
 #include "security/account_service.h"
 #include "security/permission.h"
+#include "security/sha256.h"
 #include "security/sodium_init.h"
 #include "security/test_temp_dir.h"
 #include "security/totp.h"
+#include "server/camera_auth.h"
 #include "server/https_server.h"
 #include "store/audit_chain.h"
+#include "store/event_manifest.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::server {
@@ -58,6 +62,15 @@ class ServerTest : public ::testing::Test {
     vault_ = std::make_unique<store::EvidenceVault>(std::move(*vault));
     ctx_ = std::make_unique<ServerContext>(*store_, *vault_, *master_, clock_, SessionLimits{},
                                            RequestLimit(), SignInLimit());
+    // The installer's sandbox, as safelane serve opens it: data/sandbox, its own vault.
+    auto sandbox = store::SqliteStore::Open(dir_ / "data" / "sandbox", clock_);
+    ASSERT_TRUE(sandbox.ok()) << sandbox.error().message;
+    sandbox_store_ = std::move(*sandbox);
+    auto sandbox_vault = store::EvidenceVault::Open(dir_ / "data" / "sandbox" / "vault", *master_);
+    ASSERT_TRUE(sandbox_vault.ok()) << sandbox_vault.error().message;
+    sandbox_vault_ = std::make_unique<store::EvidenceVault>(std::move(*sandbox_vault));
+    ctx_->sandbox_store = sandbox_store_.get();
+    ctx_->sandbox_vault = sandbox_vault_.get();
     security::AccountOptions options;
     options.hash_cost = security::PasswordHashCost::Minimum();  // real argon2id, least cost
     ServerContext* ctx = ctx_.get();
@@ -176,6 +189,8 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<security::MasterKey> master_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<store::EvidenceVault> vault_;
+  std::unique_ptr<store::SqliteStore> sandbox_store_;
+  std::unique_ptr<store::EvidenceVault> sandbox_vault_;
   std::unique_ptr<ServerContext> ctx_;
   std::unique_ptr<security::AccountService> accounts_;
   TlsIdentity tls_;
@@ -183,6 +198,72 @@ class ServerTest : public ::testing::Test {
   std::thread thread_;
   int port_ = 0;
   bool have_admin_ = false;
+};
+
+// A server with enrolled cameras that send signed events.
+class CameraIngestTest : public ServerTest {
+ protected:
+  using json = nlohmann::json;
+
+  // An enrolled camera through the admin API; returns its key.
+  security::SigningKey Enrol(const Caller& admin, const std::string& id) {
+    auto key = security::SigningKey::Generate();
+    EXPECT_TRUE(key.ok());
+    json body = {{"camera_id", id},
+                 {"name", "Chilonzor 1"},
+                 {"latitude", 41.28},
+                 {"longitude", 69.20},
+                 {"heading_deg", 90.0},
+                 {"city", "Tashkent"},
+                 {"public_key", security::ToHex(key->public_key())}};
+    auto res = Send("POST", "/api/v1/cameras", body.dump(), &admin);
+    EXPECT_EQ(res->status, 201) << res->body;
+    return std::move(key).value();
+  }
+
+  // An ingest body: one event signed with the camera's key, as a camera node sends it.
+  std::string EventsBody(const security::SigningKey& key, const std::string& camera_id,
+                         const std::string& event_id, const std::string& evidence = "",
+                         const std::string& plate = "01A123BC") const {
+    store::ReadEvent event;
+    event.event_id = event_id;
+    event.camera_id = camera_id;
+    event.captured_at = clock_.Now();
+    event.plate = plate;
+    event.confidence = 0.9;
+    event.vehicle_class = "car";
+    json objects = json::array();
+    if (!evidence.empty()) {
+      event.evidence.push_back(
+          {"overview", security::Sha256Hex(security::AsBytes(evidence)), evidence.size()});
+      std::string b64(sodium_base64_ENCODED_LEN(evidence.size(), sodium_base64_VARIANT_ORIGINAL),
+                      '\0');
+      sodium_bin2base64(b64.data(), b64.size(),
+                        reinterpret_cast<const unsigned char*>(evidence.data()), evidence.size(),
+                        sodium_base64_VARIANT_ORIGINAL);
+      b64.resize(b64.find('\0'));
+      objects.push_back(b64);
+    }
+    const std::string manifest = store::ManifestJson(event);
+    const std::string signature = security::ToHex(key.Sign(security::AsBytes(manifest)));
+    return json{
+        {"events", json::array({json{
+                       {"manifest", manifest}, {"signature", signature}, {"evidence", objects}}})}}
+        .dump();
+  }
+
+  httplib::Result Ingest(const security::SigningKey& key, const std::string& camera_id,
+                         const std::string& event_id, const std::string& evidence = "",
+                         const std::string& plate = "01A123BC") {
+    const std::string body = EventsBody(key, camera_id, event_id, evidence, plate);
+    const std::string time = std::to_string(store::ToMillis(clock_.Now()));
+    const std::string input = CameraSigningInput("POST", "/api/v1/ingest", camera_id, time, body);
+    httplib::Headers headers = {
+        {"X-SafeLane-Camera", camera_id},
+        {"X-SafeLane-Time", time},
+        {"X-SafeLane-Signature", security::ToHex(key.Sign(security::AsBytes(input)))}};
+    return Send("POST", "/api/v1/ingest", body, nullptr, headers);
+  }
 };
 
 }  // namespace safelane::server
