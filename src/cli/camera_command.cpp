@@ -55,6 +55,14 @@ int RunKeygen(const std::string& path) {
 }
 
 int RunRegister(const camera::CameraConfig& config) {
+  if (config.sink == camera::SinkKind::kHttps) {
+    // The store is on the server's host: enrolment goes through its API (audited).
+    return Fail(Error(ErrorCode::kBadRequest,
+                      "--register writes into a local store ([sink] kind = \"store\"); a "
+                      "camera that delivers over HTTPS is enrolled on the server by an "
+                      "administrator: POST /api/v1/cameras with its public key"),
+                2);
+  }
   auto key = camera::LoadCameraKey(config.signing_key_file);
   if (!key) return Fail(key.error(), 2);
   if (auto master = security::LoadMasterKey(config.master_key_file); !master) {
