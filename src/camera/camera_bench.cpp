@@ -1,7 +1,8 @@
 // safelane-camera-bench: how fast one camera's pipeline runs on this machine.
 //
-//   safelane-camera-bench --video test.mp4 [--threads 1] [--vehicle-every 2]
-//                         [--working-size 1024] [--no-vehicles]
+//   safelane-camera-bench --video test.mp4 [--threads 1] [--vehicle-every 4]
+//                         [--working-size 1024] [--no-vehicles] [--settle-reads 6]
+//                         [--plate-every 1]
 //
 // Decodes the file as fast as possible (CameraStream, Replay::kFast: no frame is dropped)
 // and runs every frame through CameraPipeline (plate detection at the working size, reading
@@ -40,7 +41,9 @@ int Main(int argc, char** argv) {
   CLI::App app{"Camera pipeline throughput"};
   std::string video;
   int threads = 1;
-  int vehicle_every = 2;
+  int vehicle_every = 4;
+  int settle_reads = 6;
+  int plate_every = 1;
   int working_size = 1024;
   bool no_vehicles = false;
   std::string model_dir = std::string(SAFELANE_DEFAULT_DATA_DIR) + "/models/yolo-fastest-1.1-coco";
@@ -50,6 +53,9 @@ int Main(int argc, char** argv) {
   app.add_option("--working-size", working_size, "plate detector working size (px)");
   app.add_option("--vehicle-model-dir", model_dir, "Yolo-Fastest folder");
   app.add_flag("--no-vehicles", no_vehicles, "skip vehicle detection");
+  app.add_option("--plate-every", plate_every, "plate detection every n-th frame");
+  app.add_option("--settle-reads", settle_reads,
+                 "stop reading a track after this many agreeing reads (0 = never)");
   CLI11_PARSE(app, argc, argv);
 
   cv::setNumThreads(threads);
@@ -58,6 +64,8 @@ int Main(int argc, char** argv) {
   options.countries = {"uz"};
   options.recognizer.detector.working_size = working_size;
   options.vehicle_every_n_frames = vehicle_every;
+  options.settle_reads = settle_reads;
+  options.plate_every_n_frames = plate_every;
   if (!no_vehicles) {
     safelane::vision::VehicleDetectorOptions v;
     v.model_dir = model_dir;
@@ -80,8 +88,11 @@ int Main(int argc, char** argv) {
   std::int64_t frames = 0;
   std::int64_t vehicle_frames = 0;
   std::int64_t reads = 0;
+  std::vector<std::string> texts;  // what was read, in order of the vehicles' exits
   double plate_ms = 0;
   double read_ms = 0;
+  std::int64_t plates_found = 0;
+  std::int64_t plates_read = 0;
   double vehicle_ms = 0;
   double track_ms = 0;
   double wait_ms = 0;  // waiting for the decoder (decode not overlapped with processing)
@@ -111,16 +122,22 @@ int Main(int argc, char** argv) {
     }
     (*stream)->MarkProcessed();
     reads += static_cast<std::int64_t>(passes->size());
+    for (const auto& p : *passes) texts.push_back(p.vote.text);
     ++frames;
     plate_ms += timing.plate_detect_ms;
     read_ms += timing.read_ms;
+    plates_found += timing.plates_found;
+    plates_read += timing.plates_read;
     track_ms += timing.track_ms;
     if (timing.vehicle_ms > 0) {
       vehicle_ms += timing.vehicle_ms;
       ++vehicle_frames;
     }
   }
-  reads += static_cast<std::int64_t>(pipeline->Flush().size());
+  for (const auto& p : pipeline->Flush()) {
+    ++reads;
+    texts.push_back(p.vote.text);
+  }
   const double wall_ms = Ms(Clock::now() - t0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -131,6 +148,9 @@ int Main(int argc, char** argv) {
       {"threads", threads},
       {"frames", frames},
       {"reads", reads},
+      {"texts", texts},
+      {"plates_found", plates_found},
+      {"plates_read", plates_read},
       {"fps_processed", frames / (wall_ms / 1000.0)},
       {"ms_per_frame",
        {{"total", wall_ms / n},

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <opencv2/imgproc.hpp>
 
+#include "camera/appearance.h"
 #include "camera/vehicle_colour.h"
 
 namespace safelane::camera {
@@ -31,6 +33,20 @@ Result<CameraPipeline> CameraPipeline::Create(PipelineOptions options) {
   if (auto ok = ValidateTrackerOptions(options.tracker); !ok) return ok.error();
   if (options.vehicle_every_n_frames < 1 || options.vehicle_every_n_frames > 1000) {
     return Error(ErrorCode::kBadConfig, "vehicle_every_n_frames must be in 1..1000");
+  }
+  if (options.plate_every_n_frames < 1 || options.plate_every_n_frames > 100) {
+    return Error(ErrorCode::kBadConfig, "plate_every_n_frames must be in 1..100");
+  }
+  if (options.max_frames_per_track < 1 || options.max_frames_per_track > 100) {
+    return Error(ErrorCode::kBadConfig, "max_frames_per_track must be in 1..100");
+  }
+  if (options.settle_reads < 0 || options.settle_reads > 1000 ||
+      !(options.settle_confidence >= 0 && options.settle_confidence <= 1) ||
+      !(options.skip_read_iou > 0 && options.skip_read_iou <= 1) || options.stationary_after < 1 ||
+      options.stationary_after > 100000) {
+    return Error(ErrorCode::kBadConfig,
+                 "settle_reads 0..1000, settle_confidence [0,1], skip_read_iou (0,1], "
+                 "stationary_after 1..100000");
   }
   if (!options.zone.empty() && options.zone.size() < 3) {
     return Error(ErrorCode::kBadConfig, "the detection zone needs at least 3 points");
@@ -65,34 +81,14 @@ bool CameraPipeline::FitsExpected(const vision::PlateRead& read) const {
          options_.countries.end();
 }
 
-Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bgr,
-                                                         std::int64_t frame_index,
-                                                         std::int64_t pts_us, WallTime captured_at,
-                                                         FrameTiming* timing) {
-  FrameTiming local;
-  vision::RecognitionTiming rt;
-  auto reads = recognizer_.Recognize(frame_bgr, &rt);
-  if (!reads) return reads.error();
-  local.plate_detect_ms = rt.detect_ms;
-  local.read_ms = rt.read_ms;
+bool CameraPipeline::NeedsNoRead(const TrackData& t) const {
+  if (t.settled) return true;
+  if (options_.report_stationary || t.sightings < options_.stationary_after) return false;
+  const cv::Point2f d = t.last_centre - t.first_centre;
+  return std::hypot(d.x, d.y) < std::max(t.plate_width, 1.0F) * 0.5F;
+}
 
-  std::vector<vision::VehicleDetection> vehicles;
-  if (vehicles_ && frame_index % options_.vehicle_every_n_frames == 0) {
-    const auto t0 = std::chrono::steady_clock::now();
-    auto found = vehicles_->Detect(frame_bgr);
-    if (!found) return found.error();
-    vehicles = std::move(*found);
-    local.vehicle_ms = MsSince(t0);
-  }
-
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<vision::PlateRead> kept;
-  std::vector<TrackDetection> detections;
-  for (auto& r : *reads) {
-    if (!InZone(Centre(r.detection.box), frame_bgr.size())) continue;
-    detections.push_back({r.detection.box, r.text});
-    kept.push_back(std::move(r));
-  }
+void CameraPipeline::AdvanceTick(WallTime captured_at) {
   // Frame intervals since the previous frame, by the capture clock (see tick_).
   if (tick_ < 0) {
     tick_ = 0;
@@ -106,21 +102,101 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
     tick_ += std::max<std::int64_t>(1, std::llround(steps));
   }
   last_capture_ = captured_at;
+}
+
+Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bgr,
+                                                         std::int64_t frame_index,
+                                                         std::int64_t pts_us, WallTime captured_at,
+                                                         FrameTiming* timing) {
+  FrameTiming local;
+  if (frame_index % options_.plate_every_n_frames != 0) {
+    if (timing != nullptr) *timing = local;
+    return std::vector<VehiclePass>{};
+  }
+  const auto d0 = std::chrono::steady_clock::now();
+  auto found = recognizer_.Detect(frame_bgr);
+  if (!found) return found.error();
+  local.plate_detect_ms = MsSince(d0);
+
+  // The zone first: a box outside it is never read.
+  std::vector<vision::PlateDetection> boxes;
+  for (const auto& d : *found) {
+    if (InZone(Centre(d.box), frame_bgr.size())) boxes.push_back(d);
+  }
+  local.plates_found = static_cast<int>(boxes.size());
+  AdvanceTick(captured_at);
+
+  // Which boxes need reading: not those a settled or stationary track surely holds.
+  const auto r0 = std::chrono::steady_clock::now();
+  const auto predicted = tracker_.Predict(tick_);
+  const auto& live = tracker_.live();
+  std::vector<vision::PlateDetection> to_read;
+  std::vector<int> read_of(boxes.size(), -1);  // index into to_read, -1 = not read
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    bool skip = false;
+    for (std::size_t k = 0; k < live.size() && !skip; ++k) {
+      if (Iou(predicted[k], boxes[i].box) < options_.skip_read_iou) continue;
+      const auto t = tracks_.find(live[k].id);
+      skip = t != tracks_.end() && NeedsNoRead(t->second);
+    }
+    if (skip) continue;
+    read_of[i] = static_cast<int>(to_read.size());
+    to_read.push_back(boxes[i]);
+  }
+  std::vector<vision::PlateRead> reads;
+  if (!to_read.empty()) {
+    auto done = recognizer_.ReadDetections(frame_bgr, to_read);
+    if (!done) return done.error();
+    reads = std::move(*done);
+  }
+  local.plates_read = static_cast<int>(reads.size());
+  local.read_ms = MsSince(r0);
+
+  std::vector<vision::VehicleDetection> vehicles;
+  if (vehicles_ && frame_index % options_.vehicle_every_n_frames == 0) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto detected = vehicles_->Detect(frame_bgr);
+    if (!detected) return detected.error();
+    vehicles = std::move(*detected);
+    local.vehicle_ms = MsSince(t0);
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<TrackDetection> detections;
+  detections.reserve(boxes.size());
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    const std::string text =
+        read_of[i] >= 0 ? reads[static_cast<std::size_t>(read_of[i])].text : std::string();
+    detections.push_back({boxes[i].box, text, DescribeAppearance(frame_bgr, boxes[i].box)});
+  }
   const auto ids = tracker_.Update(tick_, detections);
-  for (std::size_t i = 0; i < kept.size(); ++i) {
-    const auto& r = kept[i];
+  for (std::size_t i = 0; i < boxes.size(); ++i) {
+    const auto& box = boxes[i].box;
     auto [it, born] = tracks_.try_emplace(ids[i]);
     TrackData& t = it->second;
-    const cv::Point2f c = Centre(r.detection.box);
-    if (born) t.first_centre = c;
+    const cv::Point2f c = Centre(box);
+    if (born) {
+      t.first_centre = c;
+      t.first_time = captured_at;
+    }
     t.last_centre = c;
-    t.plate_width = std::max(t.plate_width, r.detection.box.width);
-    t.voter.Add({r.text, r.confidence, FitsExpected(r), r.country, frame_index});
-    if (born) t.first_time = captured_at;
     t.last_time = captured_at;
-    auto& best = t.best_by_text[r.text];
-    if (r.confidence > best.confidence) {
-      best = {r.confidence, frame_bgr, r.detection, captured_at, pts_us, frame_index};
+    t.plate_width = std::max(t.plate_width, box.width);
+    ++t.sightings;
+    if (read_of[i] >= 0) {
+      const auto& r = reads[static_cast<std::size_t>(read_of[i])];
+      const bool fits = FitsExpected(r);
+      t.voter.Add({r.text, r.confidence, fits, r.country, frame_index});
+      if (fits && r.confidence >= options_.settle_confidence && options_.settle_reads > 0 &&
+          ++t.confident_reads[r.text] >= options_.settle_reads) {
+        t.settled = true;
+      }
+      t.weight_by_text[r.text] += r.confidence * (fits ? 1.0 : options_.voter.unfit_weight);
+      auto& best = t.best_by_text[r.text];
+      if (r.confidence > best.confidence) {
+        best = {r.confidence, frame_bgr, r.detection, captured_at, pts_us, frame_index};
+        KeepLeadingFrames(t);
+      }
     }
     // The smallest vehicle box holding the plate's centre is its vehicle.
     const vision::VehicleDetection* owner = nullptr;
@@ -142,6 +218,17 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
   local.track_ms = MsSince(t0);
   if (timing != nullptr) *timing = local;
   return passes;
+}
+
+void CameraPipeline::KeepLeadingFrames(TrackData& t) const {
+  std::vector<std::pair<double, std::string>> held;  // weight, text of entries with a frame
+  for (const auto& [text, best] : t.best_by_text) {
+    if (!best.frame.empty()) held.emplace_back(t.weight_by_text[text], text);
+  }
+  const auto cap = static_cast<std::size_t>(options_.max_frames_per_track);
+  if (held.size() <= cap) return;
+  std::sort(held.begin(), held.end(), std::greater<>());
+  for (std::size_t i = cap; i < held.size(); ++i) t.best_by_text[held[i].second].frame.release();
 }
 
 void CameraPipeline::Collect(std::vector<VehiclePass>& out) {
@@ -174,7 +261,14 @@ std::optional<VehiclePass> CameraPipeline::Decide(std::int64_t track_id) {
   pass.track_id = track_id;
   pass.vote = *vote;
   pass.direction = direction;
-  const auto& best = t.best_by_text.at(vote->text);
+  const TrackData::Best* kept = &t.best_by_text.at(vote->text);
+  if (kept->frame.empty()) {
+    // Its frame was let go (KeepLeadingFrames): the most confident reading still held.
+    for (const auto& [text, b] : t.best_by_text) {
+      if (!b.frame.empty() && (kept->frame.empty() || b.confidence > kept->confidence)) kept = &b;
+    }
+  }
+  const auto& best = *kept;
   pass.frame = best.frame;
   pass.frame_index = best.index;
   pass.captured_at = best.time;

@@ -1,11 +1,15 @@
 #pragma once
 // CameraPipeline: decoded frames in, ONE VehiclePass out per vehicle that passes.
 //
-//   frame --PlateRecognizer (detect at working size, read at full resolution)--> plates
+//   frame --PlateRecognizer::Detect (at working size)--> plate boxes
+//         --detection zone: boxes whose centre is outside are dropped, never read
+//         --a box that a live track's prediction holds (IoU >= skip_read_iou) is not read
+//           when that track's vote is settled (settle_reads agreeing confident readings
+//           of a format-fitting text) or it is stationary (background text, a parked car)
+//         --PlateRecognizer::ReadDetections (full resolution)--> texts
 //         --every n-th frame: VehicleDetector--> vehicles; a plate belongs to the smallest
 //           vehicle box that contains its centre (class, colour, vehicle crop)
-//         --detection zone: plates whose centre is outside are ignored
-//         --Tracker (alpha-beta + IoU / same text)--> per-track PlateVoter
+//         --Tracker (alpha-beta + IoU / similar text / appearance)--> per-track PlateVoter
 //   a confirmed track that ends --PlateVoter--> VehiclePass (best text, confidence, frames
 //   that agreed, direction of travel, class, colour, the best frame and crops' sources)
 //
@@ -33,14 +37,32 @@ using WallTime = std::chrono::system_clock::time_point;
 struct PipelineOptions {
   vision::RecognizerOptions recognizer;
   std::optional<vision::VehicleDetectorOptions> vehicles;  // none: class "unknown", no colour
-  int vehicle_every_n_frames = 2;                          // 1 = every frame
+  int vehicle_every_n_frames = 4;                          // 1 = every frame
+  // Plates are detected, read and tracked on every n-th frame only; the tracker predicts
+  // across the frames in between (it steps by capture time). Fewer votes per vehicle, and
+  // at 2 a seventh read on the test video (docs/performance.md): off by default. Vehicles
+  // are detected only on frames that are processed.
+  int plate_every_n_frames = 1;
   std::vector<cv::Point2f> zone;       // polygon in [0,1] frame fractions; empty = whole frame
   std::vector<std::string> countries;  // expected plate countries ("uz", ...); empty = any
   TrackerOptions tracker;
   VoterOptions voter;
+  // Reading stops for a track once one text has this many readings that fit a format
+  // with at least settle_confidence (0 = read every frame): a later reading could change
+  // the winner only by outvoting those, and each costs a reader pass.
+  int settle_reads = 6;
+  double settle_confidence = 0.6;
+  float skip_read_iou = 0.3F;  // how surely a box must be a settled track's to skip reading
+  // A track seen this many times without moving half a plate width is background (a sign,
+  // a parked car) and is read no more until it moves.
+  int stationary_after = 25;
   // A track that never moved more than half a plate width (text on a wall, a parked car) is
   // not a passing vehicle; it is counted in suppressed_tracks() instead.
   bool report_stationary = false;
+  // Full-resolution frames a track keeps for its evidence (6 MB each at 1080p, 25 MB at
+  // 2160p): those of the best reading of its max_frames_per_track leading texts. A winner
+  // whose frame was let go (it led nowhere when it was read) gets the best kept frame.
+  int max_frames_per_track = 2;
 };
 
 struct VehiclePass {
@@ -65,6 +87,8 @@ struct VehiclePass {
 struct FrameTiming {
   double plate_detect_ms = 0;
   double read_ms = 0;
+  int plates_found = 0;   // boxes the detector found in the zone
+  int plates_read = 0;    // of them, read (the others belonged to settled/stationary tracks)
   double vehicle_ms = 0;  // 0 on frames where the vehicle detector did not run
   double track_ms = 0;
 };
@@ -86,6 +110,9 @@ class CameraPipeline {
  private:
   struct TrackData {
     PlateVoter voter;
+    std::map<std::string, int> confident_reads;  // per text: fitting, >= settle_confidence
+    bool settled = false;
+    int sightings = 0;
     // The most confident reading of each distinct text, with its frame (a shared buffer):
     // only these frames are kept alive, not one per reading (6 MB each at 1080p).
     struct Best {
@@ -97,6 +124,7 @@ class CameraPipeline {
       std::int64_t index = 0;
     };
     std::map<std::string, Best> best_by_text;
+    std::map<std::string, double> weight_by_text;  // vote weight so far (see PlateVoter)
     WallTime first_time;
     WallTime last_time;
     std::map<std::string, double> class_votes;
@@ -117,6 +145,9 @@ class CameraPipeline {
 
   bool InZone(cv::Point2f centre, cv::Size frame) const;
   bool FitsExpected(const vision::PlateRead& read) const;
+  bool NeedsNoRead(const TrackData& t) const;
+  void KeepLeadingFrames(TrackData& t) const;
+  void AdvanceTick(WallTime captured_at);
   std::optional<VehiclePass> Decide(std::int64_t track_id);
   void Collect(std::vector<VehiclePass>& out);
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <tuple>
 
+#include "camera/plate_text_similarity.h"
+
 namespace safelane::camera {
 namespace {
 
@@ -26,12 +28,32 @@ float Iou(const cv::Rect2f& a, const cv::Rect2f& b) {
 Result<Done> ValidateTrackerOptions(const TrackerOptions& o) {
   if (!(o.min_iou > 0 && o.min_iou < 1) || !(o.max_jump_widths >= 0 && o.max_jump_widths <= 20) ||
       o.confirm_hits < 1 || o.confirm_hits > 100 || o.max_missed < 0 || o.max_missed > 1000 ||
-      !(o.alpha > 0 && o.alpha <= 1) || !(o.beta >= 0 && o.beta <= 1)) {
+      !(o.alpha > 0 && o.alpha <= 1) || !(o.beta >= 0 && o.beta <= 1) ||
+      !(o.min_text_similarity > 0 && o.min_text_similarity <= 1) ||
+      !(o.min_appearance > 0 && o.min_appearance <= 1) ||
+      !(o.appearance_gain > 0 && o.appearance_gain <= 1)) {
     return Error(ErrorCode::kBadConfig,
                  "tracker options out of bounds: min_iou (0,1), max_jump_widths [0,20], "
-                 "confirm_hits 1..100, max_missed 0..1000, alpha (0,1], beta [0,1]");
+                 "confirm_hits 1..100, max_missed 0..1000, alpha (0,1], beta [0,1], "
+                 "min_text_similarity (0,1], min_appearance (0,1], appearance_gain (0,1]");
   }
   return Done{};
+}
+
+std::vector<cv::Rect2f> Tracker::PredictSteps(float steps) const {
+  std::vector<cv::Rect2f> predicted;
+  predicted.reserve(tracks_.size());
+  for (const auto& t : tracks_) {
+    const cv::Point2f c = Centre(t.box) + t.velocity * steps;
+    predicted.push_back(AtCentre(c, t.box.width, t.box.height));
+  }
+  return predicted;
+}
+
+std::vector<cv::Rect2f> Tracker::Predict(std::int64_t frame_index) const {
+  const auto steps = static_cast<float>(
+      last_frame_ < 0 ? 1 : std::max<std::int64_t>(1, frame_index - last_frame_));
+  return PredictSteps(steps);
 }
 
 std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
@@ -42,13 +64,7 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
       last_frame_ < 0 ? 1 : std::max<std::int64_t>(1, frame_index - last_frame_));
   last_frame_ = frame_index;
 
-  // Predict.
-  std::vector<cv::Rect2f> predicted;
-  predicted.reserve(tracks_.size());
-  for (const auto& t : tracks_) {
-    const cv::Point2f c = Centre(t.box) + t.velocity * steps;
-    predicted.push_back(AtCentre(c, t.box.width, t.box.height));
-  }
+  const std::vector<cv::Rect2f> predicted = PredictSteps(steps);
 
   // Score every admissible pair, then assign greedily, best first.
   std::vector<std::tuple<float, std::size_t, std::size_t>> pairs;  // score, track, detection
@@ -59,12 +75,20 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
         pairs.emplace_back(1.0F + iou, t, d);
         continue;
       }
-      const bool same_text =
-          !detections[d].text.empty() && detections[d].text == tracks_[t].last_text;
       const cv::Point2f gap = Centre(detections[d].box) - Centre(predicted[t]);
       const float dist = std::hypot(gap.x, gap.y);
-      const float reach = options_.max_jump_widths * std::max(predicted[t].width, 1.0F);
-      if (same_text && dist <= reach) pairs.emplace_back(1.0F - dist / (reach + 1.0F), t, d);
+      // The re-identification window: the gate widens with every frame the track went unseen.
+      const float reach = options_.max_jump_widths * std::max(predicted[t].width, 1.0F) *
+                          static_cast<float>(1 + tracks_[t].missed);
+      if (dist > reach) continue;
+      const float text = PlateTextSimilarity(detections[d].text, tracks_[t].last_text);
+      const float look = AppearanceSimilarity(detections[d].appearance, tracks_[t].appearance);
+      const bool text_match = text >= options_.min_text_similarity;
+      const bool look_match = look >= options_.min_appearance;
+      if (!text_match && !look_match) continue;
+      // Below every IoU pair; nearer and more alike first.
+      const float alike = std::max(text_match ? text : 0.0F, look_match ? look : 0.0F);
+      pairs.emplace_back(alike * (1.0F - dist / (reach + 1.0F)), t, d);
     }
   }
   std::sort(pairs.begin(), pairs.end(),
@@ -80,7 +104,13 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
     const cv::Point2f pc = Centre(predicted[t]);
     const cv::Point2f residual = Centre(detections[d].box) - pc;
     const cv::Point2f c = pc + residual * options_.alpha;
-    track.velocity += residual * (options_.beta / steps);
+    if (track.hits == 1) {
+      // Second sighting: the displacement is the velocity (a vehicle enters at speed, and a
+      // filter starting from rest would lag it out of its own gate at a low frame rate).
+      track.velocity = (Centre(detections[d].box) - Centre(track.box)) / steps;
+    } else {
+      track.velocity += residual * (options_.beta / steps);
+    }
     const float w = track.box.width + options_.alpha * (detections[d].box.width - track.box.width);
     const float h =
         track.box.height + options_.alpha * (detections[d].box.height - track.box.height);
@@ -89,6 +119,7 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
     track.missed = 0;
     if (track.hits >= options_.confirm_hits) track.confirmed = true;
     if (!detections[d].text.empty()) track.last_text = detections[d].text;
+    BlendAppearance(track.appearance, detections[d].appearance, options_.appearance_gain);
   }
 
   // Unassigned tracks coast on their prediction or end.
@@ -121,6 +152,7 @@ std::vector<std::int64_t> Tracker::Update(std::int64_t frame_index,
     track.hits = 1;
     track.confirmed = options_.confirm_hits <= 1;
     track.last_text = detections[d].text;
+    track.appearance = detections[d].appearance;
     ids[d] = track.id;
     tracks_.push_back(std::move(track));
   }

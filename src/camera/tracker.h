@@ -3,14 +3,22 @@
 // passing vehicle can be voted on together (plate_voter.h).
 //
 // Motion model: an alpha-beta filter per track on the box centre (position + velocity in
-// pixels per frame) and size (position only). Each frame every track is predicted one step
-// (or more, if frames were skipped), then detections are assigned greedily, best pair first,
-// by IoU with the predicted box; a pair whose IoU is below min_iou is still accepted when the
-// detection reads the same text as the track's latest reading and its centre is within
-// max_jump_widths box widths of the prediction (fast vehicles, dropped frames). Unassigned
-// detections start tentative tracks; a track is confirmed after confirm_hits assignments
-// and ends after max_missed frames without one (tentative tracks end at their first miss).
-// Not thread-safe.
+// pixels per frame) and size (position only); the second sighting sets the velocity outright
+// (a vehicle is at full speed when it enters). Each frame every track is predicted one step
+// (or more, if frames were skipped), then detections are assigned greedily, best pair first.
+// A pair is admissible when
+//   - the detection's box overlaps the prediction by IoU >= min_iou, or
+//   - its centre is within reach of the prediction AND it looks like the same vehicle: its
+//     text is similar to the track's latest reading (PlateTextSimilarity >= min_text_
+//     similarity: a misread of the same plate, not only the identical text), or the vehicle
+//     around the plate looks the same (AppearanceSimilarity >= min_appearance).
+// Reach is max_jump_widths box widths, widened by the same again for every frame the track
+// went unseen: that is the re-identification window, so a vehicle whose track lost it for
+// a few frames (a far jump at a low processed frame rate, a misread, an occlusion) is found
+// again by appearance where a new track would otherwise be born next to the dying one.
+// Unassigned detections start tentative tracks; a track is confirmed after confirm_hits
+// assignments and ends after max_missed frames without one (tentative tracks end at their
+// first miss). Not thread-safe.
 
 #include <cstdint>
 #include <opencv2/core/types.hpp>
@@ -19,6 +27,7 @@
 #include <variant>
 #include <vector>
 
+#include "camera/appearance.h"
 #include "core/result.h"
 
 namespace safelane::camera {
@@ -26,18 +35,22 @@ namespace safelane::camera {
 using Done = std::monostate;  // the value of an operation that returns nothing
 
 struct TrackerOptions {
-  float min_iou = 0.2F;          // IoU gate for a plain assignment
-  float max_jump_widths = 2.0F;  // centre distance gate (in box widths) for a same-text match
-  int confirm_hits = 2;          // assignments before a track counts
-  int max_missed = 12;           // frames a confirmed track may go unseen (occlusion, misses)
-  float alpha = 0.7F;            // position gain
-  float beta = 0.3F;             // velocity gain
+  float min_iou = 0.2F;              // IoU gate for a plain assignment
+  float max_jump_widths = 2.0F;      // centre distance gate (in box widths) for a look-alike match
+  float min_text_similarity = 0.6F;  // PlateTextSimilarity for a text match
+  float min_appearance = 0.8F;       // AppearanceSimilarity for an appearance match
+  float appearance_gain = 0.3F;      // how fast a track's appearance follows what is seen
+  int confirm_hits = 2;              // assignments before a track counts
+  int max_missed = 12;               // frames a confirmed track may go unseen (occlusion, misses)
+  float alpha = 0.7F;                // position gain
+  float beta = 0.3F;                 // velocity gain
 };
 Result<Done> ValidateTrackerOptions(const TrackerOptions& options);
 
 struct TrackDetection {
-  cv::Rect2f box;    // frame pixels
-  std::string text;  // the reading of this detection ("" if unread)
+  cv::Rect2f box;         // frame pixels
+  std::string text;       // the reading of this detection ("" if unread)
+  Appearance appearance;  // unknown: the detection matches by motion and text only
 };
 
 struct TrackState {
@@ -49,6 +62,7 @@ struct TrackState {
   int missed = 0;
   bool confirmed = false;
   std::string last_text;
+  Appearance appearance;  // running description of the vehicle (appearance.h)
 };
 
 class Tracker {
@@ -69,7 +83,13 @@ class Tracker {
 
   const std::vector<TrackState>& live() const { return tracks_; }
 
+  // Where each live track is expected at frame_index (same order as live()), without
+  // changing anything: lets a caller skip reading a plate whose track needs no more votes.
+  std::vector<cv::Rect2f> Predict(std::int64_t frame_index) const;
+
  private:
+  std::vector<cv::Rect2f> PredictSteps(float steps) const;
+
   TrackerOptions options_;
   std::vector<TrackState> tracks_;
   std::vector<std::int64_t> ended_;

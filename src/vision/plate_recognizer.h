@@ -47,12 +47,17 @@ class PlateRecognizer {
   // Reads an already cropped plate (the box is the whole crop).
   Result<PlateRead> ReadCrop(const cv::Mat& crop_bgr);
 
+  // Recognize in two steps, so a caller (the camera pipeline) can drop detections it does
+  // not need read (outside its detection zone, a vehicle already read) before paying for it.
+  Result<std::vector<PlateDetection>> Detect(const cv::Mat& frame_bgr) {
+    return detector_.Detect(frame_bgr);
+  }
+  Result<std::vector<PlateRead>> ReadDetections(const cv::Mat& frame_bgr,
+                                                const std::vector<PlateDetection>& detections);
+
  private:
   PlateRecognizer(RecognizerOptions options, PlateDetector detector, PlateReader reader)
       : options_(std::move(options)), detector_(std::move(detector)), reader_(std::move(reader)) {}
-
-  Result<std::vector<PlateRead>> ReadDetections(const cv::Mat& frame_bgr,
-                                                const std::vector<PlateDetection>& detections);
 
   RecognizerOptions options_;
   PlateDetector detector_;
