@@ -123,6 +123,12 @@ class Section {
     return out;
   }
 
+  // A key that must not be there (it belongs to another variant of the section).
+  void Refuse(const std::string& key, const std::string& why) {
+    used_.insert(key);
+    if (table_ != nullptr && table_->count(key) > 0) Fail(key, why);
+  }
+
   void Finish() {
     if (table_ == nullptr) return;
     for (const auto& [key, value] : *table_) {
@@ -252,9 +258,37 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
   ev.Finish();
 
   Section sink(root, "sink", &error);
-  (void)sink.Choice("kind", "store", {"store"});
-  c.store_dir = Resolve(base_dir, sink.String("store_dir", "", true));
-  c.master_key_file = Resolve(base_dir, sink.String("master_key_file", "", true));
+  c.sink = sink.Choice("kind", "store", {"store", "https"}) == "https" ? SinkKind::kHttps
+                                                                       : SinkKind::kStore;
+  if (c.sink == SinkKind::kStore) {
+    c.store_dir = Resolve(base_dir, sink.String("store_dir", "", true));
+    c.master_key_file = Resolve(base_dir, sink.String("master_key_file", "", true));
+    for (const char* key :
+         {"url", "server_fingerprint", "ca_file", "connect_timeout_s", "timeout_s"}) {
+      sink.Refuse(key, "is only for kind = \"https\"");
+    }
+  } else {
+    c.https.url = sink.String("url", "", true);
+    if (auto url = ParseHttpsUrl(c.https.url); !url && !c.https.url.empty()) {
+      sink.Fail("url", url.error().message);
+    }
+    // Trust is pinned by fingerprint or rooted in a CA file; never "verify off".
+    c.https.server_fingerprint = sink.String("server_fingerprint", "");
+    c.https.ca_file = Resolve(base_dir, sink.String("ca_file", ""));
+    if (c.https.server_fingerprint.empty() == c.https.ca_file.empty()) {
+      sink.Fail("server_fingerprint", "or ca_file is required (exactly one of them)");
+    } else if (auto fp = ParseCertificateFingerprint(c.https.server_fingerprint);
+               !fp && !c.https.server_fingerprint.empty()) {
+      sink.Fail("server_fingerprint", fp.error().message);
+    }
+    c.https.connect_timeout = std::chrono::milliseconds(
+        static_cast<std::int64_t>(sink.Number("connect_timeout_s", 5, 0.1, 60, "seconds") * 1000));
+    c.https.io_timeout = std::chrono::milliseconds(
+        static_cast<std::int64_t>(sink.Number("timeout_s", 30, 0.1, 600, "seconds") * 1000));
+    for (const char* key : {"store_dir", "master_key_file"}) {
+      sink.Refuse(key, "is only for kind = \"store\"");
+    }
+  }
   c.spool.dir = Resolve(base_dir, sink.String("spool_dir", "", true));
   c.spool.max_events =
       static_cast<std::size_t>(sink.Integer("spool_max_events", 100000, 1, 10'000'000, "events"));

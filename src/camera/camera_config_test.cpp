@@ -90,6 +90,99 @@ TEST(CameraConfig, EveryMistakeIsRefusedWithItsKey) {
   }
 }
 
+// [sink] kind = "https": the server's URL, its certificate pinned (or a CA file), timeouts.
+const std::string kHttpsSink = R"(
+[sink]
+kind = "https"
+url = "https://10.0.0.5:8443"
+server_fingerprint = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89"
+connect_timeout_s = 2
+timeout_s = 15
+spool_dir = "spool"
+)";
+
+std::string WithSink(const std::string& sink) {
+  return kMinimal.substr(0, kMinimal.find("[sink]")) + sink;
+}
+
+TEST(CameraConfig, HttpsSinkTakesUrlPinAndTimeouts) {
+  auto c = ParseCameraConfig(WithSink(kHttpsSink), "/etc/cams");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->sink, SinkKind::kHttps);
+  EXPECT_EQ(c->https.url, "https://10.0.0.5:8443");
+  EXPECT_EQ(c->https.server_fingerprint.size(), 95U);
+  EXPECT_TRUE(c->https.ca_file.empty());
+  EXPECT_EQ(c->https.connect_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(c->https.io_timeout, std::chrono::milliseconds(15000));
+  EXPECT_EQ(c->spool.dir, "/etc/cams/spool");
+  EXPECT_TRUE(c->store_dir.empty());
+
+  // A CA file instead of the pin, relative to the config's folder; default timeouts.
+  auto ca = ParseCameraConfig(WithSink("[sink]\nkind = \"https\"\nurl = \"https://central\"\n"
+                                       "ca_file = \"ca.pem\"\nspool_dir = \"spool\"\n"),
+                              "/etc/cams");
+  ASSERT_TRUE(ca.ok()) << ca.error().message;
+  EXPECT_EQ(ca->https.ca_file, "/etc/cams/ca.pem");
+  EXPECT_TRUE(ca->https.server_fingerprint.empty());
+  EXPECT_EQ(ca->https.connect_timeout, std::chrono::milliseconds(5000));
+  EXPECT_EQ(ca->https.io_timeout, std::chrono::milliseconds(30000));
+
+  // The default kind is still the in-process store.
+  auto store = ParseCameraConfig(kMinimal, "/etc/cams");
+  ASSERT_TRUE(store.ok());
+  EXPECT_EQ(store->sink, SinkKind::kStore);
+}
+
+TEST(CameraConfig, HttpsSinkMistakesAreRefusedWithTheirKey) {
+  const std::string pin =
+      "server_fingerprint = \"AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:"
+      "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89\"";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"url = \"https://10.0.0.5:8443\"", "[sink].url is required"},
+      {"url = \"https://10.0.0.5:8443\"", "[sink].url must be https://host[:port] (HTTPS only)"},
+      {"url = \"https://10.0.0.5:8443\"", "[sink].url must be https://host[:port] (no path"},
+      {pin, "[sink].server_fingerprint or ca_file is required"},
+      {pin, "[sink].server_fingerprint or ca_file is required (exactly one"},
+      {pin, "[sink].server_fingerprint must be the 64 hex digits"},
+      {"timeout_s = 15", "[sink].timeout_s must be in [0.1, 600] seconds"},
+      {"connect_timeout_s = 2", "[sink].connect_timeout_s must be in [0.1, 60] seconds"},
+      {"spool_dir = \"spool\"", "[sink].store_dir is only for kind = \"store\""},
+      {"spool_dir = \"spool\"", "[sink].verify is not a known key"},
+      {"kind = \"https\"", "[sink].kind must be one of: https, store"},
+  };
+  const std::vector<std::string> replacements = {
+      "",
+      "url = \"http://10.0.0.5:8443\"",
+      "url = \"https://10.0.0.5:8443/api/v1/ingest\"",
+      "",
+      pin + "\nca_file = \"ca.pem\"",
+      "server_fingerprint = \"AB:CD\"",
+      "timeout_s = 0",
+      "connect_timeout_s = 120",
+      "spool_dir = \"spool\"\nstore_dir = \"/var/lib/safelane\"",
+      "spool_dir = \"spool\"\nverify = false",
+      "kind = \"nats\"",
+  };
+  ASSERT_EQ(cases.size(), replacements.size());
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    std::string text = WithSink(kHttpsSink);
+    const auto at = text.find(cases[i].first);
+    ASSERT_NE(at, std::string::npos) << cases[i].first;
+    text.replace(at, cases[i].first.size(), replacements[i]);
+    auto c = ParseCameraConfig(text, "/etc/cams");
+    ASSERT_FALSE(c.ok()) << "case " << i;
+    EXPECT_EQ(c.error().code, ErrorCode::kBadConfig);
+    EXPECT_NE(c.error().message.find(cases[i].second), std::string::npos)
+        << "case " << i << ": " << c.error().message;
+  }
+  // And the store's keys are not taken with kind = "https", nor the server's with "store".
+  std::string store_with_url = kMinimal + "url = \"https://10.0.0.5\"\n";
+  auto c = ParseCameraConfig(store_with_url, "/etc/cams");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("[sink].url is only for kind = \"https\""), std::string::npos)
+      << c.error().message;
+}
+
 TEST(CameraConfig, MissingFileIsBadConfig) {
   auto c = LoadCameraConfig("/nonexistent/CAMERA.toml");
   ASSERT_FALSE(c.ok());
