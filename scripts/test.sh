@@ -12,9 +12,10 @@ step "clang-format"
 mapfile -t cxx < <(git ls-files '*.cpp' '*.h')
 clang-format --dry-run --Werror "${cxx[@]}"
 
-step "python unit tests (renderer, splits)"
+step "python unit tests (renderer, splits, seeds, reader data)"
 /usr/bin/python3 -m unittest discover -t . -s training/synth -p 'test_*.py'
 /usr/bin/python3 -m unittest discover -t . -s training/common -p 'test_*.py'
+/usr/bin/python3 -m unittest discover -t . -s training/reader -p 'test_*.py'
 
 step "sanitizer build (ASan + UBSan) and tests"
 BUILD_TYPE=Debug bash scripts/build.sh build-asan -DSAFELANE_SANITIZE=ON -DSAFELANE_BUILD_BENCH=OFF
