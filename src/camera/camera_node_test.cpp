@@ -210,8 +210,10 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
 // processed only ~3.8 of 25 frames/s: a vehicle crossing in 1.6 s was seen 4-6 times,
 // jumping 3+ plate widths between sightings, and three runs gave: 2 reads (a vehicle lost,
 // floor is 4), 4 reads with one vehicle twice under different texts (5A819FA and 75A819FA),
-// and 3 reads with 10A910BA twice. docs/performance.md has the figures. Run it with
-// --gtest_also_run_disabled_tests.
+// and 3 reads with 10A910BA twice; a fourth run at load 13 gave 7 reads (background text
+// "LN" glued to passing vehicles three times). Matching still tracks by IoU only made 2 of
+// 3 runs pass but made the file replay test above report background text, so it was not
+// kept. docs/performance.md has the figures. Run it with --gtest_also_run_disabled_tests.
 TEST_F(CameraNodeTest, DISABLED_RtspStreamDropAndReconnectGiveNoDuplicateReads) {
   // The video in two parts, cut at a key frame; the server "crashes" during the first part
   // and comes back on the same port serving the second.
