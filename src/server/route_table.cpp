@@ -11,7 +11,7 @@ using security::Permission;
 using A = RouteAccess;
 
 // Every route of the API. Adding one means adding a line here (with its access rule)
-// and its operation in docs/openapi.yaml.
+// and its operation in docs/openapi.json.
 constexpr std::array kRouteTable = {
     Route{"GET", "/api/v1/health", A::Public(), Health, "Liveness; no data"},
     Route{"POST", "/api/v1/session", A::Public(), SignIn,

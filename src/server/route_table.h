@@ -4,7 +4,7 @@
 // paths are 404 with no data), and a route cannot be declared without an access rule:
 // RouteAccess has no default, and its only constructors are Needs(permission), Camera()
 // and Public(), the last reserved for the routes an anonymous caller must reach (health,
-// sign-in, and activation with a one-time setup token). docs/openapi.yaml lists the same routes; a
+// sign-in, and activation with a one-time setup token). docs/openapi.json lists the same routes; a
 // test compares both.
 
 #include <optional>
@@ -53,7 +53,7 @@ struct Route {
   std::string_view pattern;  // "/api/v1/violations/{id}": {name} matches one segment
   RouteAccess access;
   RouteHandler handler;
-  std::string_view summary;  // one line, also in docs/openapi.yaml
+  std::string_view summary;  // one line, also in docs/openapi.json
 };
 
 // The table itself (not a copy): tests walk it.
