@@ -2,8 +2,9 @@
 # The main job, end to end on one machine: installs and builds SafeLane, renders a street
 # video (real vehicle photos carrying synthetic Uzbek plates), runs the camera node on it
 # (vehicle and plate detection, reading, tracking, one signed read per passing vehicle with
-# its evidence) into the central store, checks the installation with `safelane doctor`, then
-# serves the HTTPS API over that store until Ctrl-C.
+# its evidence), which delivers its signed events over HTTPS (certificate pinned) to the
+# central server, checks the running installation with `safelane doctor`, then keeps
+# serving the HTTPS API until Ctrl-C.
 # Usage: scripts/run.sh          state lives in $SAFELANE_HOME (default ./run, mode 0700)
 #        scripts/run.sh read IMAGE...   only read the plates in still images
 set -euo pipefail
@@ -35,7 +36,9 @@ if [ ! -f "$store/safelane.db" ]; then
     --display-name "First administrator"
 fi
 [ -f "$home/keys/cam-1.key" ] || "$safelane" camera --keygen "$home/keys/cam-1.key"
-cat >"$home/camera.toml" <<TOML
+# The camera's identity and pipeline, shared by its two configs below.
+camera_toml() {
+  cat <<TOML
 [camera]
 id = "cam-1"
 name = "Amir Temur avenue, northbound"
@@ -52,16 +55,33 @@ replay = "fast"
 vehicle_model_dir = "$data/models/yolo-fastest-1.1-coco"
 [evidence]
 dir = "evidence"
-[sink]
-store_dir = "store"
-master_key_file = "keys/master.key"
-spool_dir = "spool"
 TOML
-"$safelane" camera --config "$home/camera.toml" --register
-echo "== camera node: one read per passing vehicle"
+}
+# Enrolment writes the camera's public key into the store directly (an administrator on
+# the server host); a deployed camera is enrolled with POST /api/v1/cameras instead.
+{ camera_toml; printf '[sink]\nkind = "store"\nstore_dir = "store"\nmaster_key_file = "keys/master.key"\nspool_dir = "spool"\n'; } >"$home/camera-enrol.toml"
+"$safelane" camera --config "$home/camera-enrol.toml" --register
+
+echo "== starting the server on https://127.0.0.1:8443"
+"$safelane" serve --data "$store" --master-key "$master" --listen 127.0.0.1:8443 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT INT TERM
+fingerprint=""
+for _ in $(seq 1 100); do
+  fingerprint=$(openssl s_client -connect 127.0.0.1:8443 </dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256 2>/dev/null | cut -d= -f2) || true
+  [ -n "$fingerprint" ] && break
+  kill -0 "$server" 2>/dev/null || { echo "the server did not start" >&2; exit 1; }
+  sleep 0.2
+done
+[ -n "$fingerprint" ] || { echo "the server did not answer on 127.0.0.1:8443" >&2; exit 1; }
+
+{ camera_toml; printf '[sink]\nkind = "https"\nurl = "https://127.0.0.1:8443"\nserver_fingerprint = "%s"\nspool_dir = "spool"\n' "$fingerprint"; } >"$home/camera.toml"
+echo "== camera node: one read per passing vehicle, delivered over HTTPS (pinned $fingerprint)"
 "$safelane" camera --config "$home/camera.toml"
-echo "== security self-check"
-"$safelane" doctor --data "$store" --master-key "$master" || true
-echo "== serving https://127.0.0.1:8443 (activate the administrator with:"
+echo "== security self-check of the running installation"
+"$safelane" doctor --data "$store" --master-key "$master" --url https://127.0.0.1:8443 \
+  --fingerprint "$fingerprint" || true
+echo "== serving https://127.0.0.1:8443 until Ctrl-C (activate the administrator with:"
 echo "   $safelane admin activate --data $store --master-key $master --username admin)"
-exec "$safelane" serve --data "$store" --master-key "$master" --listen 127.0.0.1:8443
+wait "$server"

@@ -5,12 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <csignal>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -23,6 +25,7 @@
 #include "server/serve_config.h"
 #include "store/audit_chain.h"
 #include "store/evidence_vault.h"
+#include "store/retention.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::cli {
@@ -136,11 +139,46 @@ int RunServe(const ServeArgs& args) {
   if (!port.ok()) return fail(port.error());
   std::cout << "listening on " << ((*http)->is_tls() ? "https://" : "http://") << config->host
             << ":" << *port << std::endl;
+  // Retention runs beside the requests, under the same store lock, when due; the doctor
+  // warns when it has not run for longer than its interval allows.
+  store::RetentionPolicy policy;
+  policy.unmatched_reads = std::chrono::hours(config->retention_unmatched_reads_h);
+  policy.closed_violations = std::chrono::hours(config->retention_closed_violations_h);
+  policy.interval = std::chrono::hours(config->retention_interval_h);
+  if (auto valid = policy.Validate(); !valid.ok()) return fail(valid.error());
+  store::RetentionJob retention(**db, *vault, clock, policy);
+  std::mutex stop_mutex;
+  std::condition_variable stop_signal;
+  bool stopping = false;
+  std::thread retention_loop([&] {
+    std::unique_lock lock(stop_mutex);
+    while (!stopping) {
+      lock.unlock();
+      server::RunWithStore(ctx, [&retention](store::Store& /*locked*/) {
+        auto report = retention.RunIfDue();
+        if (!report.ok()) {
+          spdlog::error("retention: {}", report.error().message);
+        } else if (report->has_value()) {
+          spdlog::info("retention: {} reads, {} violations, {} evidence objects deleted",
+                       (*report)->reads_deleted, (*report)->violations_deleted,
+                       (*report)->evidence_objects_deleted + (*report)->orphan_objects_deleted);
+        }
+      });
+      lock.lock();
+      stop_signal.wait_for(lock, std::chrono::minutes(1), [&] { return stopping; });
+    }
+  });
   g_server = http->get();
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   (*http)->Run();
   g_server = nullptr;
+  {
+    const std::lock_guard lock(stop_mutex);
+    stopping = true;
+  }
+  stop_signal.notify_all();
+  retention_loop.join();
   return 0;
 }
 
@@ -163,6 +201,9 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
       {"requests_per_second", "Requests per second per address"},
       {"request_burst", "Burst of requests per address"},
       {"sign_in_failures_per_hour", "Failed sign-ins per hour per address"},
+      {"retention_unmatched_reads_h", "Hours a read that hit no rule or hotlist is kept"},
+      {"retention_closed_violations_h", "Hours a violation is kept after its case closed"},
+      {"retention_interval_h", "Hours between retention purges"},
   };
   for (const auto& [name, help] : flags) {
     std::string flag = std::string("--") + name;

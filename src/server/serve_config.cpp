@@ -22,6 +22,9 @@ constexpr std::array kFields = {
     FieldRule{"requests_per_second", FT::kNumber},
     FieldRule{"request_burst", FT::kNumber},
     FieldRule{"sign_in_failures_per_hour", FT::kInteger},
+    FieldRule{"retention_unmatched_reads_h", FT::kInteger},
+    FieldRule{"retention_closed_violations_h", FT::kInteger},
+    FieldRule{"retention_interval_h", FT::kInteger},
 };
 
 Error Bad(const std::string& m) {
@@ -63,9 +66,17 @@ Result<ServeConfig> LoadServeConfig(const nlohmann::json& values) {
   auto idle = IntIn(values, "idle_timeout_s", c.idle_timeout_s, 60, 86400);
   auto absolute = IntIn(values, "absolute_timeout_s", c.absolute_timeout_s, 300, 86400);
   auto failures = IntIn(values, "sign_in_failures_per_hour", c.sign_in_failures_per_hour, 1, 10000);
-  for (const auto* r : {&threads, &idle, &absolute, &failures}) {
+  auto unmatched =
+      IntIn(values, "retention_unmatched_reads_h", c.retention_unmatched_reads_h, 1, 8760);
+  auto closed =
+      IntIn(values, "retention_closed_violations_h", c.retention_closed_violations_h, 24, 87600);
+  auto interval = IntIn(values, "retention_interval_h", c.retention_interval_h, 1, 168);
+  for (const auto* r : {&threads, &idle, &absolute, &failures, &unmatched, &closed, &interval}) {
     if (!r->ok()) return r->error();
   }
+  c.retention_unmatched_reads_h = *unmatched;
+  c.retention_closed_violations_h = *closed;
+  c.retention_interval_h = *interval;
   c.threads = *threads;
   c.idle_timeout_s = *idle;
   c.absolute_timeout_s = *absolute;

@@ -27,6 +27,12 @@ struct ServeConfig {
   double requests_per_second = 50;     // per address, refill rate, (0, 100000]
   double request_burst = 200;          // per address, bucket size, [1, 100000]
   int sign_in_failures_per_hour = 20;  // per address, [1, 10000]
+  // Retention (store/retention.h), run by the server on this schedule: reads that hit no
+  // rule and no hotlist, hours [1, 8760]; violations after their case closed, hours
+  // [24, 87600]; how often the purge runs, hours [1, 168].
+  int retention_unmatched_reads_h = 72;
+  int retention_closed_violations_h = 24 * 90;
+  int retention_interval_h = 1;
 
   std::string host;  // from listen
   int port = 0;
