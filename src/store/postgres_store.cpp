@@ -8,6 +8,7 @@
 #include <map>
 
 #include "security/sha256.h"
+#include "store/camera_rows.h"
 #include "store/geo.h"
 #include "store/postgres_common.h"
 #include "store/postgres_migrations.h"
@@ -90,22 +91,6 @@ StoredRead ReadRow(const pqxx::row& r) {
   }
   return out;
 }
-
-Camera CameraRow(const pqxx::row& r) {
-  Camera c;
-  c.id = r[0].as<std::string>();
-  c.name = r[1].as<std::string>();
-  c.latitude = r[2].as<double>();
-  c.longitude = r[3].as<double>();
-  c.heading_deg = r[4].as<double>();
-  c.city = r[5].as<std::string>();
-  c.status = r[6].as<std::string>() == "retired" ? CameraStatus::kRetired : CameraStatus::kActive;
-  CopyBytes(r[7], c.public_key);
-  return c;
-}
-
-constexpr const char* kCameraColumns =
-    "id, name, latitude, longitude, heading_deg, city, status, public_key";
 
 Result<Done> CheckLimit(int limit) {
   if (limit < 1 || limit > kMaxQueryLimit) {

@@ -3,37 +3,24 @@
 #include <algorithm>
 #include <tuple>
 
+#include "store/camera_rows.h"
 #include "store/postgres_common.h"
 #include "store/postgres_store.h"
 #include "store/review_queries.h"
 
 namespace safelane::store {
 
-using postgres::CopyBytes;
 using postgres::Fenced;
 
 Result<std::vector<Camera>> PostgresStore::ListCameras(const std::string& after_id, int limit) {
   if (auto l = CheckListLimit(limit); !l) return l.error();
   return Fenced([&]() -> Result<std::vector<Camera>> {
     pqxx::read_transaction tx(db_->conn);
-    const auto rows = tx.exec_params(
-        "SELECT id, name, latitude, longitude, heading_deg, city, status, public_key"
-        " FROM cameras WHERE id > $1 ORDER BY id LIMIT $2",
-        after_id, limit);
+    const auto rows = tx.exec_params(std::string("SELECT ") + kCameraColumns +
+                                         " FROM cameras WHERE id > $1 ORDER BY id LIMIT $2",
+                                     after_id, limit);
     std::vector<Camera> out;
-    for (const auto& r : rows) {
-      Camera c;
-      c.id = r[0].as<std::string>();
-      c.name = r[1].as<std::string>();
-      c.latitude = r[2].as<double>();
-      c.longitude = r[3].as<double>();
-      c.heading_deg = r[4].as<double>();
-      c.city = r[5].as<std::string>();
-      c.status =
-          r[6].as<std::string>() == "retired" ? CameraStatus::kRetired : CameraStatus::kActive;
-      CopyBytes(r[7], c.public_key);
-      out.push_back(std::move(c));
-    }
+    for (const auto& r : rows) out.push_back(CameraRow(r));
     return out;
   });
 }

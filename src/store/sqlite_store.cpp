@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "security/bytes.h"
+#include "store/camera_rows.h"
 #include "store/geo.h"
 #include "store/sqlite_migrations.h"
 #include "store/validation.h"
@@ -52,23 +53,6 @@ std::int64_t ReadRow(const Statement& s, StoredRead& out) {
                             s.Text(17)};
   }
   return s.Int(0);
-}
-
-constexpr const char* kCameraColumns =
-    "id, name, latitude, longitude, heading_deg, city, status, public_key";
-
-Camera CameraRow(const Statement& s) {
-  Camera c;
-  c.id = s.Text(0);
-  c.name = s.Text(1);
-  c.latitude = s.Real(2);
-  c.longitude = s.Real(3);
-  c.heading_deg = s.Real(4);
-  c.city = s.Text(5);
-  c.status = s.Text(6) == "retired" ? CameraStatus::kRetired : CameraStatus::kActive;
-  const auto key = s.Blob(7);
-  if (key.size() == c.public_key.size()) std::copy(key.begin(), key.end(), c.public_key.begin());
-  return c;
 }
 
 Result<Done> CheckLimit(int limit) {

@@ -3,36 +3,16 @@
 #include <algorithm>
 #include <tuple>
 
+#include "store/camera_rows.h"
 #include "store/review_queries.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::store {
 
-using sqlite::Statement;
-
-namespace {
-
-Camera ListedCamera(const Statement& s) {
-  Camera c;
-  c.id = s.Text(0);
-  c.name = s.Text(1);
-  c.latitude = s.Real(2);
-  c.longitude = s.Real(3);
-  c.heading_deg = s.Real(4);
-  c.city = s.Text(5);
-  c.status = s.Text(6) == "retired" ? CameraStatus::kRetired : CameraStatus::kActive;
-  const auto key = s.Blob(7);
-  if (key.size() == c.public_key.size()) std::copy(key.begin(), key.end(), c.public_key.begin());
-  return c;
-}
-
-}  // namespace
-
 Result<std::vector<Camera>> SqliteStore::ListCameras(const std::string& after_id, int limit) {
   if (auto l = CheckListLimit(limit); !l) return l.error();
-  auto s = db_.Prepare(
-      "SELECT id, name, latitude, longitude, heading_deg, city, status, public_key"
-      " FROM cameras WHERE id > ? ORDER BY id LIMIT ?");
+  auto s = db_.Prepare(std::string("SELECT ") + kCameraColumns +
+                       " FROM cameras WHERE id > ? ORDER BY id LIMIT ?");
   if (!s) return s.error();
   s->Bind(1, std::string_view(after_id)).Bind(2, std::int64_t{limit});
   std::vector<Camera> out;
@@ -40,7 +20,7 @@ Result<std::vector<Camera>> SqliteStore::ListCameras(const std::string& after_id
     auto row = s->Step();
     if (!row) return row.error();
     if (!*row) return out;
-    out.push_back(ListedCamera(*s));
+    out.push_back(CameraRow(*s));
   }
 }
 
