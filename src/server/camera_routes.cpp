@@ -7,6 +7,7 @@
 
 #include "security/ed25519.h"
 #include "server/api_json.h"
+#include "server/camera_enrolment.h"
 #include "server/request_schema.h"
 #include "server/route_handlers.h"
 #include "server/server_context.h"
@@ -73,18 +74,15 @@ ApiResponse ListCameras(ServerContext& ctx, const ApiRequest& req) {
 ApiResponse EnrolCamera(ServerContext& ctx, const ApiRequest& req) {
   auto body = ParseJsonObject(req.body, kEnrolFields);
   if (!body.ok()) return FromError(body.error());
-  auto key = security::PublicKeyFromHex((*body)["public_key"].get<std::string>());
-  if (!key.ok())
-    return ErrorResponse(400, "bad_request", "body: field 'public_key': " + key.error().message);
-  store::Camera camera;
-  camera.id = (*body)["camera_id"].get<std::string>();
+  auto enrolment = EnrolmentFromBody(*body);
+  if (!enrolment.ok()) return FromError(enrolment.error());
+  store::Camera camera = std::move(*enrolment);
   camera.name = (*body)["name"].get<std::string>();
   camera.latitude = (*body)["latitude"].get<double>();
   camera.longitude = (*body)["longitude"].get<double>();
   camera.heading_deg = (*body)["heading_deg"].get<double>();
   camera.city = (*body)["city"].get<std::string>();
   camera.status = store::CameraStatus::kActive;
-  camera.public_key = *key;
   auto enrolled = ctx.WithStore([&](store::Store& s) -> Result<bool> {
     auto existing = s.GetCamera(camera.id);
     if (!existing.ok()) return existing.error();
@@ -97,13 +95,7 @@ ApiResponse EnrolCamera(ServerContext& ctx, const ApiRequest& req) {
   if (!*enrolled) {
     return ErrorResponse(409, "conflict", "camera id already enrolled (ids are never reused)");
   }
-  auto audited = Audit(ctx, req, "camera.enrol", "camera:" + camera.id,
-                       "public_key=" + security::ToHex(camera.public_key));
-  if (!audited.ok()) return FromError(audited.error());
-  ApiResponse out;
-  out.status = 201;
-  out.body = CameraJson(camera);
-  return out;
+  return EnrolledAnswer(ctx, req, "camera.enrol", "camera:" + camera.id, camera);
 }
 
 ApiResponse RevokeCamera(ServerContext& ctx, const ApiRequest& req) {

@@ -8,6 +8,7 @@
 
 #include "security/ed25519.h"
 #include "server/api_json.h"
+#include "server/camera_enrolment.h"
 #include "server/ingest_batch.h"
 #include "server/request_schema.h"
 #include "server/route_handlers.h"
@@ -33,25 +34,16 @@ constexpr std::array kSandboxReadFields = {FieldRule{"limit", FT::kInteger}};
 ApiResponse SandboxEnrolCamera(ServerContext& ctx, const ApiRequest& req) {
   auto body = ParseJsonObject(req.body, kTestCameraFields);
   if (!body.ok()) return FromError(body.error());
-  auto key = security::PublicKeyFromHex((*body)["public_key"].get<std::string>());
-  if (!key.ok())
-    return ErrorResponse(400, "bad_request", "body: field 'public_key': " + key.error().message);
-  store::Camera camera;
-  camera.id = (*body)["camera_id"].get<std::string>();
+  auto enrolment = EnrolmentFromBody(*body);
+  if (!enrolment.ok()) return FromError(enrolment.error());
+  store::Camera camera = std::move(*enrolment);
   camera.name = body->value("name", "test camera " + camera.id);
   camera.city = "sandbox";
-  camera.public_key = *key;
   // An installer re-tests a camera many times: enrolling again replaces the test key.
   auto enrolled = ctx.WithSandbox(
       [&](store::Store& s, store::EvidenceVault&) { return s.RegisterCamera(camera); });
   if (!enrolled.ok()) return FromError(enrolled.error());
-  auto audited = Audit(ctx, req, "sandbox.camera_enrol", "sandbox-camera:" + camera.id,
-                       "public_key=" + security::ToHex(camera.public_key));
-  if (!audited.ok()) return FromError(audited.error());
-  ApiResponse out;
-  out.status = 201;
-  out.body = CameraJson(camera);
-  return out;
+  return EnrolledAnswer(ctx, req, "sandbox.camera_enrol", "sandbox-camera:" + camera.id, camera);
 }
 
 ApiResponse SandboxIngest(ServerContext& ctx, const ApiRequest& req) {
