@@ -20,9 +20,10 @@ class MasterKey {
  public:
   // What a sub-key is for; each value is a distinct derivation id, never to be reused.
   enum class Purpose : std::uint64_t {
-    kWrapObjectKeys = 1,  // encrypts each evidence object's own key
-    kSignPackages = 2,    // seed of the Ed25519 key that signs exported packages
-    kSignAudit = 3,       // seed of the Ed25519 key that signs audit log entries
+    kWrapObjectKeys = 1,      // encrypts each evidence object's own key
+    kSignPackages = 2,        // seed of the Ed25519 key that signs exported packages
+    kSignAudit = 3,           // seed of the Ed25519 key that signs audit log entries
+    kPseudonymisePlates = 4,  // HMAC key of the plate pseudonyms in the auditors' view
     // seals TOTP secrets and setup-token records (totp.h); the id ("TOTP") predates this
     // list, and sealed secrets already stored depend on it.
     kSealAccountSecrets = 0x544F5450,

@@ -1,8 +1,9 @@
-// The audit log for auditors: browse entries in order, verify the whole chain.
+// The audit log for auditors: browse entries in order (plates pseudonymised, see
+// plate_redactor.h), verify the whole chain.
 
 #include <array>
 
-#include "server/api_json.h"
+#include "server/plate_redactor.h"
 #include "server/request_schema.h"
 #include "server/route_handlers.h"
 #include "server/server_context.h"
@@ -30,9 +31,10 @@ ApiResponse BrowseAudit(ServerContext& ctx, const ApiRequest& req) {
   auto audited = Audit(ctx, req, "audit.browse", "audit",
                        "after=" + std::to_string(after) + " limit=" + std::to_string(limit));
   if (!audited.ok()) return FromError(audited.error());
+  const PlateRedactor redactor(ctx.master);
   ApiResponse out;
   out.body["entries"] = nlohmann::json::array();
-  for (const auto& e : *entries) out.body["entries"].push_back(AuditJson(e));
+  for (const auto& e : *entries) out.body["entries"].push_back(redactor.AuditorView(e));
   return out;
 }
 

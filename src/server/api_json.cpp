@@ -68,12 +68,4 @@ json NoticeJson(const store::Notice& n) {
           {"currency", n.currency}};
 }
 
-json AuditJson(const store::AuditEntry& e) {
-  return {{"id", e.id},           {"at_ms", store::ToMillis(e.at)},
-          {"actor", e.actor},     {"action", e.action},
-          {"subject", e.subject}, {"detail", e.detail},
-          {"source", e.source},   {"reason", e.reason},
-          {"hash", e.hash},       {"signature", security::ToHex(e.signature)}};
-}
-
 }  // namespace safelane::server

@@ -13,6 +13,5 @@ nlohmann::json ReadJson(const store::StoredRead& read);
 nlohmann::json JourneyStopJson(const store::JourneyStop& stop);
 nlohmann::json ViolationJson(const store::Violation& violation);
 nlohmann::json NoticeJson(const store::Notice& notice);
-nlohmann::json AuditJson(const store::AuditEntry& entry);
 
 }  // namespace safelane::server

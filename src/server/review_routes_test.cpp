@@ -1,6 +1,9 @@
 // The review queue, the auditors' statistics and the camera map over real TLS.
 
+#include <cctype>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "server/server_test_fixture.h"
 
@@ -139,6 +142,107 @@ TEST_F(ReviewRoutesTest, StatisticsCountWithoutAPlateAndOnlyForAuditors) {
             400)
       << "over a year";
   EXPECT_EQ(AuditCount("stats.view"), 1);
+}
+
+// Walks every string (keys and values) of a JSON document.
+void CollectStrings(const json& j, std::vector<std::string>& out) {
+  if (j.is_string()) out.push_back(j.get<std::string>());
+  if (j.is_object()) {
+    for (const auto& [key, value] : j.items()) {
+      out.push_back(key);
+      CollectStrings(value, out);
+    }
+  }
+  if (j.is_array()) {
+    for (const auto& value : j) CollectStrings(value, out);
+  }
+}
+
+// Upper case without spaces, '-' and '.': "01 a-101 bc" -> "01A101BC".
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == ' ' || c == '-' || c == '.') continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+TEST_F(ReviewRoutesTest, AuditorsSeeTheAuditLogWithoutAPlate) {
+  const Caller admin = SignIn("adm.p", MakeUser("adm.p", Role::kAdministrator));
+  const Caller inv = SignIn("inv.p", MakeUser("inv.p", Role::kInvestigator));
+  const Caller sup = SignIn("sup.p", MakeUser("sup.p", Role::kSupervisor));
+  const Caller op = SignIn("op.p", MakeUser("op.p", Role::kOperator));
+  const Caller aud = SignIn("aud.p", MakeUser("aud.p", Role::kAuditor));
+  ThreeViolations(admin);
+  // The same plate searched twice, a pattern, a journey, each reason naming a plate in
+  // another spelling; an operator pages the queue (which shows plates); a decision.
+  const std::vector<std::pair<std::string, std::string>> searches = {
+      {"01A101BC", "driver of 01 A 101 BC fled a stop"},
+      {"01a101bc", "follow-up on 01-A-101-BC, stolen car report 114"},
+      {"01A10*", "who else near 01A102BC on 2026-01-01"}};
+  for (const auto& [plate, reason] : searches) {
+    auto res =
+        Send("POST", "/api/v1/reads/search",
+             json{{"plate", plate}, {"case_number", "2026/9"}, {"reason", reason}}.dump(), &inv);
+    ASSERT_EQ(res->status, 200) << res->body;
+  }
+  auto journey = Send("POST", "/api/v1/vehicles/journey",
+                      json{{"plate", "01A103BC"},
+                           {"from_ms", 0},
+                           {"to_ms", store::ToMillis(clock_.Now()) + 1},
+                           {"case_number", "2026/9"},
+                           {"reason", "route of 01 A 103 BC before the crash"}}
+                          .dump(),
+                      &inv);
+  ASSERT_EQ(journey->status, 200) << journey->body;
+  QueueIds("", op);
+  ASSERT_EQ(
+      Send("POST", "/api/v1/violations/1/decision", json{{"outcome", "confirmed"}}.dump(), &sup)
+          ->status,
+      200);
+
+  // The full record is kept: the log itself names the plates.
+  EXPECT_GE(AuditCount("reads.search"), 3);
+  auto raw = ctx_->WithStore([](store::Store& s) { return s.ListAudit(0, 10'000); });
+  ASSERT_TRUE(raw.ok());
+  bool raw_names_plate = false;
+  for (const auto& e : *raw) raw_names_plate = raw_names_plate || e.subject == "plate:01A101BC";
+  EXPECT_TRUE(raw_names_plate);
+
+  auto res = Send("GET", "/api/v1/audit?limit=1000", "", &aud);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const json view = json::parse(res->body);
+  ASSERT_GE(view["entries"].size(), raw->size());
+  std::vector<std::string> strings;
+  CollectStrings(view, strings);
+  for (const std::string& s : strings) {
+    for (const char* plate : {"01A101BC", "01A102BC", "01A103BC", "01A10*"}) {
+      EXPECT_EQ(Squeezed(s).find(plate), std::string::npos) << plate << " in " << s;
+    }
+  }
+  // What, who and why stay readable; the same plate has the same pseudonym.
+  std::vector<json> search_entries;
+  for (const auto& e : view["entries"]) {
+    EXPECT_FALSE(e.contains("hash") || e.contains("signature")) << e.dump();
+    if (e["action"] == "reads.search") search_entries.push_back(e);
+  }
+  ASSERT_EQ(search_entries.size(), 3U);
+  EXPECT_EQ(search_entries[0]["actor"], "inv.p");
+  EXPECT_EQ(search_entries[0]["subject"], search_entries[1]["subject"]) << "same plate";
+  EXPECT_NE(search_entries[0]["subject"], search_entries[2]["subject"]) << "another pattern";
+  const std::string pseudonym = search_entries[0]["subject"].get<std::string>().substr(6);
+  EXPECT_EQ(search_entries[0]["reason"], "case 2026/9: driver of " + pseudonym + " fled a stop");
+  EXPECT_EQ(search_entries[1]["reason"],
+            "case 2026/9: follow-up on " + pseudonym + ", stolen car report 114");
+
+  // The chain is unchanged and still verifies.
+  auto verified = Send("GET", "/api/v1/audit/verify", "", &aud);
+  ASSERT_EQ(verified->status, 200);
+  EXPECT_EQ(json::parse(verified->body)["intact"], true) << verified->body;
+  const auto key = store::AuditSigningKey(*master_).public_key();
+  auto chain = ctx_->WithStore([&](store::Store& s) { return s.VerifyAuditChain(key); });
+  EXPECT_TRUE(chain.ok()) << chain.error().message;
 }
 
 TEST_F(ReviewRoutesTest, TheMapListsEveryCameraWithItsStatus) {

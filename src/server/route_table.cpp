@@ -52,7 +52,7 @@ constexpr std::array kRouteTable = {
     Route{"POST", "/api/v1/violations/{violation_id}/export", A::Needs(Permission::kEvidenceExport),
           ExportEvidence, "Signed evidence package (ZIP) (case + reason)"},
     Route{"GET", "/api/v1/audit", A::Needs(Permission::kAuditRead), BrowseAudit,
-          "Audit entries after an id"},
+          "Audit entries after an id; plates as keyed pseudonyms (audited)"},
     Route{"GET", "/api/v1/audit/verify", A::Needs(Permission::kAuditRead), VerifyAudit,
           "Verify the audit chain and signatures"},
     Route{"GET", "/api/v1/stats", A::Needs(Permission::kStatistics), Statistics,
