@@ -102,9 +102,12 @@ Result<Done> AuditChainVerifier::Finish() const {
                                      ": the newest entries were cut off");
   }
   if (!missing_head_file_.empty() && last_id_ > 0) {
-    return Error(ErrorCode::kIo, "audit head " + missing_head_file_ +
-                                     " is missing: the newest entries may have been cut off "
-                                     "(every append writes it)");
+    return Error(ErrorCode::kIo,
+                 "audit head " + missing_head_file_ + " is missing: entries 1.." +
+                     std::to_string(last_id_) +
+                     " verify (in order, unaltered, signed), but entries cut off the end cannot "
+                     "be detected without it; `safelane serve` writes it at start and records "
+                     "that in the log (audit.head_created)");
   }
   return Done{};
 }

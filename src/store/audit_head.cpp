@@ -10,6 +10,7 @@
 
 #include "security/bytes.h"
 #include "store/audit_chain.h"
+#include "store/store.h"
 
 namespace safelane::store {
 namespace {
@@ -98,6 +99,34 @@ Result<Done> ExpectAuditHead(const std::filesystem::path& file, const security::
     verifier.ExpectHeadMissing(file.string());
   }
   return Done{};
+}
+
+Result<bool> EnsureAuditHead(Store& store, const std::filesystem::path& file, TimePoint now) {
+  std::error_code ec;
+  const auto status = std::filesystem::symlink_status(file, ec);
+  if (status.type() != std::filesystem::file_type::not_found) {
+    if (ec) return Bad(file, "cannot be checked: " + ec.message());
+    return false;
+  }
+  std::int64_t last = 0;
+  for (;;) {
+    auto page = store.ListAudit(last, 1000);
+    if (!page.ok()) return page.error();
+    if (page->empty()) break;
+    last = page->back().id;
+  }
+  if (last == 0) return false;
+  auto appended = store.AppendAudit(
+      {.at = now,
+       .actor = "system:serve",
+       .action = "audit.head_created",
+       .subject = "audit",
+       .detail = "no head file at start, after entry " + std::to_string(last) +
+                 " (a log from before heads existed, or the head was deleted): entries cut off "
+                 "the end before this one cannot be detected",
+       .source = "local"});
+  if (!appended.ok()) return appended.error();
+  return true;
 }
 
 }  // namespace safelane::store

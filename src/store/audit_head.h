@@ -9,8 +9,9 @@
 //   0600, then rename), so it is never ahead of the log; if two writers race, the file
 //   keeps the later id, and a head that lags by an entry only weakens the check.
 // - The file must not be missing once the log has entries (an attacker would delete it):
-//   a log with entries and no head fails verification. A log written before heads
-//   existed gets one at its next append.
+//   a log with entries and no head fails verification, naming how far the chain itself
+//   verified. A log written before heads existed gets one when `safelane serve` starts
+//   (EnsureAuditHead), through an entry that records the missing head in the chain.
 // - An attacker who holds the database but not the master key cannot write a head that
 //   names fewer entries. One who can also restore an older head file (a root compromise of
 //   the data directory) can: copy the head off the machine (`safelane audit verify`
@@ -45,6 +46,15 @@ Result<std::optional<AuditHead>> ReadAuditHead(const std::filesystem::path& file
                                                const security::PublicKey& key);
 
 class AuditChainVerifier;
+class Store;
+
+// For `safelane serve` at start: when the log has entries but `file` does not exist (a
+// data directory from before heads existed, or a deleted head), appends an entry
+// "audit.head_created" by "system:serve" that says so, which writes the head. The gap is
+// recorded in the signed chain, never repaired silently: an auditor sees it, and entries
+// cut off the end before it stay undetectable. True when it appended; false for an empty
+// log or an existing head file (even a bad one, which verification reports).
+Result<bool> EnsureAuditHead(Store& store, const std::filesystem::path& file, TimePoint now);
 
 // Reads the head file into the verifier, which then checks the log against it
 // (AuditChainVerifier::Finish, which also reports a head file that is unreadable,

@@ -106,11 +106,36 @@ TEST_P(AuditHeadTest, AMissingOrForgedHeadFails) {
   EXPECT_NE(appended.error().message.find("signed head was not"), std::string::npos);
 }
 
+TEST_P(AuditHeadTest, AMissingHeadIsWrittenAtStartByAnEntryThatSaysSo) {
+  std::filesystem::remove(HeadFile());
+  ExpectFails("entries 1..4 verify (in order, unaltered, signed)");
+  auto ensured = EnsureAuditHead(*store_, HeadFile(), kT0 + hours(9));
+  ASSERT_TRUE(ensured.ok()) << ensured.error().message;
+  EXPECT_TRUE(*ensured);
+  EXPECT_TRUE(Verify().ok()) << Verify().error().message;
+  auto last = store_->ListAudit(4, 10);
+  ASSERT_TRUE(last.ok());
+  ASSERT_EQ(last->size(), 1U);
+  EXPECT_EQ((*last)[0].action, "audit.head_created");
+  EXPECT_EQ((*last)[0].actor, "system:serve");
+  EXPECT_NE((*last)[0].detail.find("after entry 4"), std::string::npos) << (*last)[0].detail;
+  // Once there is a head, nothing more is appended; cutting the tail is found again.
+  ensured = EnsureAuditHead(*store_, HeadFile(), kT0 + hours(10));
+  ASSERT_TRUE(ensured.ok());
+  EXPECT_FALSE(*ensured);
+  DropTriggers();
+  ASSERT_EQ(RawExec("DELETE FROM audit_log WHERE id = 5"), "");
+  ExpectFails("ends at entry 4 but its signed head names entry 5");
+}
+
 TEST_P(AuditHeadTest, AnEmptyLogNeedsNoHead) {
   std::filesystem::remove(HeadFile());
   DropTriggers();
   ASSERT_EQ(RawExec("DELETE FROM audit_log"), "");
   EXPECT_TRUE(Verify().ok());
+  auto ensured = EnsureAuditHead(*store_, HeadFile(), kT0);
+  ASSERT_TRUE(ensured.ok());
+  EXPECT_FALSE(*ensured) << "an empty log gets its head at its first entry";
 }
 
 SAFELANE_ALL_BACKENDS(AuditHeadTest);
