@@ -62,7 +62,8 @@ std::string ManifestJson(const ReadEvent& e) {
                    {"vehicle_class", e.vehicle_class},
                    {"colour", e.colour},
                    {"evidence", evidence}};
-  // Optional, so events without a track keep exactly the bytes they always had.
+  // Optional, so events without a track or lane keep exactly the bytes they always had.
+  if (!e.lane.empty()) manifest["lane"] = e.lane;
   if (e.track) {
     const Track& t = *e.track;
     manifest["track"] = {{"id", t.id},
@@ -84,7 +85,9 @@ Result<ReadEvent> ParseManifest(std::string_view text) {
       "camera_id", "captured_at_ms", "colour", "confidence", "country",
       "event_id",  "evidence",       "plate",  "version",    "vehicle_class"};
   for (const auto& [key, value] : j.items()) {
-    if (kKeys.count(key) == 0 && key != "track") return Malformed("unknown key '" + key + "'");
+    if (kKeys.count(key) == 0 && key != "track" && key != "lane") {
+      return Malformed("unknown key '" + key + "'");
+    }
   }
   for (const std::string& key : kKeys) {
     if (!j.contains(key)) return Malformed("missing key '" + key + "'");
@@ -119,6 +122,12 @@ Result<ReadEvent> ParseManifest(std::string_view text) {
     }
     e.evidence.push_back({ref["role"].get<std::string>(), ref["sha256"].get<std::string>(),
                           ref["size"].get<std::uint64_t>()});
+  }
+  if (j.contains("lane")) {
+    if (!j["lane"].is_string() || j["lane"].get<std::string>().empty()) {
+      return Malformed("lane must be a non-empty string (absent when unknown)");
+    }
+    e.lane = j["lane"].get<std::string>();
   }
   if (j.contains("track")) {
     auto track = ParseTrack(j["track"]);

@@ -11,7 +11,8 @@
 // A camera that tracks vehicles adds an optional "track" object (store_types.h Track):
 //  "track":{"direction":"approaching","first_seen_ms":…,"frames":12,"frames_agreed":9,
 //           "id":"t-81","last_seen_ms":…}
-// Events without it keep exactly the bytes (and signatures) they had before.
+// Events without it keep exactly the bytes (and signatures) they had before. Likewise an
+// optional "lane" string (the camera's lane id, camera/lane.h); absent = unknown.
 
 #include <string>
 #include <string_view>

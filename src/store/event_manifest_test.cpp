@@ -83,5 +83,27 @@ TEST(EventManifest, ATrackIsOptionalAndSigned) {
   EXPECT_TRUE(ParseManifest(ManifestJson(tracked)).ok());
 }
 
+TEST(EventManifest, ALaneIsOptionalAndSigned) {
+  ReadEvent laned = Sample();
+  laned.lane = "north-2";
+  const std::string json = ManifestJson(laned);
+  EXPECT_NE(json.find("\"lane\":\"north-2\""), std::string::npos);
+  auto parsed = ParseManifest(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().message;
+  EXPECT_EQ(*parsed, laned);
+  // Unknown lane: no key at all, so manifests signed before lanes existed keep their bytes.
+  EXPECT_EQ(ManifestJson(Sample()).find("lane"), std::string::npos);
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"north-2\"", "\"\""},
+                                 {"\"north-2\"", "7"},
+                                 {"\"north-2\"", "\"north 2\""},
+                                 {"\"north-2\"", "\"" + std::string(33, 'a') + "\""}}) {
+    std::string s = json;
+    s.replace(s.find(from), from.size(), to);
+    auto r = ParseManifest(s);
+    ASSERT_FALSE(r.ok()) << s;
+    EXPECT_NE(r.error().message.find("lane"), std::string::npos) << r.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace safelane::store

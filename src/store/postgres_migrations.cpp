@@ -164,6 +164,12 @@ CREATE INDEX audit_at ON audit_log (at);
 -- The last TOTP step accepted per user, so a restart does not let a code be replayed.
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0);
 )sql"},
+    Migration{4, "the lane of a read",
+              R"sql(
+-- The camera's lane id (camera/lane.h); NULL when the camera reported none. Added to the
+-- partitioned table, so every day's partition (and reads_kept) has it.
+ALTER TABLE reads ADD COLUMN lane TEXT;
+)sql"},
 };
 
 constexpr std::int64_t kMigrationLock = 0x5afe1a4e0001;  // pg_advisory_xact_lock key

@@ -29,7 +29,7 @@ constexpr const char* kReadColumns =
     "r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence, r.country,"
     " r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id, r.track_first_seen,"
     " r.track_last_seen, r.track_frames, r.track_frames_agreed, r.track_direction,"
-    " r.evidence_roles, r.evidence_sha256, r.evidence_sizes";
+    " r.evidence_roles, r.evidence_sha256, r.evidence_sizes, r.lane";
 
 // Parses a one-dimensional array of plain elements (roles, hex digests, numbers: none
 // needs quoting) from PostgreSQL's text form "{a,b,c}".
@@ -89,6 +89,7 @@ StoredRead ReadRow(const pqxx::row& r) {
   for (std::size_t i = 0; i < roles.size() && i < hashes.size() && i < sizes.size(); ++i) {
     e.evidence.push_back({roles[i], hashes[i], std::stoull(sizes[i])});
   }
+  if (!r[20].is_null()) e.lane = r[20].as<std::string>();
   return out;
 }
 
@@ -236,7 +237,7 @@ Result<std::vector<InsertOutcome>> PostgresStore::InsertReads(std::span<const Si
           "INSERT INTO reads (day, event_id, camera_id, captured_at, received_at, plate,"
           " confidence, country, vehicle_class, colour, hotlist_hit, signature, evidence_roles,"
           " evidence_sha256, evidence_sizes, track_id, track_first_seen, track_last_seen,"
-          " track_frames, track_frames_agreed, track_direction) VALUES " +
+          " track_frames, track_frames_agreed, track_direction, lane) VALUES " +
           values);
       values.clear();
       rows = 0;
@@ -270,10 +271,11 @@ Result<std::vector<InsertOutcome>> PostgresStore::InsertReads(std::span<const Si
         const Track& t = *e.track;
         values += tx.quote(t.id) + "," + std::to_string(ToMillis(t.first_seen)) + "," +
                   std::to_string(ToMillis(t.last_seen)) + "," + std::to_string(t.frames) + "," +
-                  std::to_string(t.frames_agreed) + "," + tx.quote(t.direction) + ")";
+                  std::to_string(t.frames_agreed) + "," + tx.quote(t.direction) + ",";
       } else {
-        values += "NULL,NULL,NULL,NULL,NULL,NULL)";
+        values += "NULL,NULL,NULL,NULL,NULL,NULL,";
       }
+      values += (e.lane.empty() ? std::string("NULL") : tx.quote(e.lane)) + ")";
       if (++rows == kInsertChunk) flush();
       stored[e.event_id] = read.signature;  // a repeat within the batch is a duplicate
       outcomes.push_back(InsertOutcome::kInserted);

@@ -164,6 +164,11 @@ CREATE INDEX audit_at ON audit_log (at);
 -- The last TOTP step accepted per user, so a restart does not let a code be replayed.
 ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0 CHECK (totp_last_step >= 0);
 )sql"},
+    Migration{4, "the lane of a read",
+              R"sql(
+-- The camera's lane id (camera/lane.h); NULL when the camera reported none.
+ALTER TABLE reads ADD COLUMN lane TEXT;
+)sql"},
 };
 
 }  // namespace

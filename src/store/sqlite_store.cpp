@@ -28,7 +28,7 @@ constexpr const char* kReadColumns =
     "r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence, "
     "r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id,"
     " r.track_first_seen, r.track_last_seen, r.track_frames, r.track_frames_agreed,"
-    " r.track_direction";
+    " r.track_direction, r.lane";
 
 // Reads the kReadColumns of the current row (without evidence); returns the row's seq.
 std::int64_t ReadRow(const Statement& s, StoredRead& out) {
@@ -52,6 +52,7 @@ std::int64_t ReadRow(const Statement& s, StoredRead& out) {
                             static_cast<int>(s.Int(16)),
                             s.Text(17)};
   }
+  if (!s.IsNull(18)) out.event.lane = s.Text(18);
   return s.Int(0);
 }
 
@@ -256,8 +257,8 @@ Result<SqliteStore::IngestStatements*> SqliteStore::PrepareIngest() {
   auto insert = db_.Prepare(
       "INSERT INTO reads (event_id, camera_id, captured_at, received_at, plate, confidence,"
       " country, vehicle_class, colour, hotlist_hit, signature, track_id, track_first_seen,"
-      " track_last_seen, track_frames, track_frames_agreed, track_direction)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      " track_last_seen, track_frames, track_frames_agreed, track_direction, lane)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
       " ON CONFLICT (event_id) DO NOTHING");
   auto existing = db_.Prepare("SELECT signature FROM reads WHERE event_id = ?");
   auto hotlist = db_.Prepare(
@@ -330,6 +331,7 @@ Result<std::vector<InsertOutcome>> SqliteStore::InsertReads(std::span<const Sign
       st.insert.Bind(14, ToMillis(t.last_seen)).Bind(15, std::int64_t{t.frames});
       st.insert.Bind(16, std::int64_t{t.frames_agreed}).Bind(17, std::string_view(t.direction));
     }  // unbound parameters are NULL
+    if (!e.lane.empty()) st.insert.Bind(18, std::string_view(e.lane));
     auto inserted = st.insert.Run();
     st.insert.Reset();
     if (!inserted) return inserted.error();

@@ -69,6 +69,7 @@ struct ReadEvent {
   std::string colour;                 // "", or [a-z]{1,16}
   std::vector<EvidenceRef> evidence;  // at most kMaxEvidencePerEvent
   std::optional<Track> track{};       // the track the read came from, when the camera tracks
+  std::string lane{};                 // "" (unknown), or the camera's lane id [A-Za-z0-9_.-]{1,32}
 
   bool operator==(const ReadEvent&) const = default;
 };

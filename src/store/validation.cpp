@@ -80,6 +80,9 @@ Result<Done> ValidateReadEvent(const ReadEvent& e) {
   if (e.track) {
     if (auto t = ValidateTrack(*e.track); !t) return t.error();
   }
+  if (!e.lane.empty() && (e.lane.size() > 32 || !IsValidId(e.lane))) {
+    return Bad("lane must be empty or 1-32 of A-Z a-z 0-9 _ . -");
+  }
   if (e.evidence.size() > kMaxEvidencePerEvent) return Bad("more than 16 evidence objects");
   for (std::size_t i = 0; i < e.evidence.size(); ++i) {
     const auto& ref = e.evidence[i];
