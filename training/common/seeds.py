@@ -15,6 +15,8 @@ Evaluation and test (NEVER train on these):
 Validation (checkpoint choice only):
 - 777         reader synthetic Uzbek validation cache (synth_val.npz)
 - 30_500_000  reader detector-crop validation cache (det_val_30500000.npz)
+- 10_000_777  engine's Uzbek validation scenes (make_uz_scenes.py --seed 777): crop margin
+              and second-view margin choices (docs/accuracy.md)
 
 Training:
 - 1001..1999  reader caches (make_cache.py: chars 1001, renderer 1002..)
@@ -29,10 +31,11 @@ CAMERA_VIDEO = 3
 DET_CROP_TEST = 30_900_000
 READER_VAL = 777
 DET_CROP_VAL = 30_500_000
+UZ_SCENES_VAL = 10_000_777
 DET_CROP_TRAIN = range(30_000_001, 30_500_000)
 
 HELD_OUT = frozenset({READER_TEST, UZ_SCENES_TEST, SPEED_FRAMES, CAMERA_VIDEO, DET_CROP_TEST,
-                      READER_VAL, DET_CROP_VAL})
+                      READER_VAL, DET_CROP_VAL, UZ_SCENES_VAL})
 
 
 def check_training_seed(seed):

@@ -22,6 +22,7 @@ from training.synth.scene import SceneComposer, camera
 
 STRIDE = 4
 REAL_CORNER_WEIGHT = 0.2  # box corners are only a crude stand-in for the plate's corners
+SMALL_PLATE_PX = 40  # native plate width under which a real photo counts as small-plate
 
 
 def box_corners(x, y, w, h):
@@ -64,12 +65,12 @@ def load_kaggle(data=None):
     return out
 
 
-def augment_real(rng, img, boxes, size):
+def augment_real(rng, img, boxes, size, max_zoom=2.0):
     """Random scale, crop/pad to size x size, flip, colour. -> (img, plates, ignore boxes)."""
     H, W = img.shape[:2]
-    # Around native scale (the engine runs these ~416 px photos at native size), with
-    # zoom-out for small plates and zoom-in for detail.
-    s = float(np.exp(rng.uniform(np.log(0.5), np.log(2.0)))) * min(1.0, 512 / max(H, W))
+    # Around native scale, with zoom-out for small plates and zoom-in up to max_zoom (the
+    # engine enlarges small frames such as the ~416 px photos, up to 2x).
+    s = float(np.exp(rng.uniform(np.log(0.5), np.log(max_zoom)))) * min(1.0, 512 / max(H, W))
     im = cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
     h, w = im.shape[:2]
     canvas = np.zeros((size, size, 3), np.uint8)
@@ -163,8 +164,12 @@ def make_targets(plates, ignore, H, W):
 class DetectorStream(torch.utils.data.IterableDataset):
     """Endless stream of (image tensor, targets...) mixing synthetic and real scenes."""
 
-    def __init__(self, seed, size=384, real_frac=0.45, use_synth=True):
+    def __init__(self, seed, size=384, real_frac=0.45, use_synth=True, small_boost=1.0,
+                 max_zoom=2.0):
         self.seed, self.size, self.real_frac, self.use_synth = seed, size, real_frac, use_synth
+        # Real photos holding a plate under SMALL_PLATE_PX wide are drawn small_boost times
+        # as often: small plates are the detector's main miss (docs/accuracy.md).
+        self.small_boost, self.max_zoom = small_boost, max_zoom
 
     def _setup(self):
         info = torch.utils.data.get_worker_info()
@@ -172,12 +177,15 @@ class DetectorStream(torch.utils.data.IterableDataset):
         self.rng = np.random.default_rng([self.seed, wid])
         self.comp = SceneComposer(seed=self.seed * 100 + wid, use_synth=self.use_synth)
         self.real = load_openimages("train") + load_kaggle()
+        w = np.array([self.small_boost if any(b[2] < SMALL_PLATE_PX for b in boxes) else 1.0
+                      for _, boxes in self.real])
+        self.real_p = w / w.sum()
 
     def sample(self):
         rng, S = self.rng, self.size
         if rng.random() < self.real_frac:
-            img, boxes = self.real[rng.integers(len(self.real))]
-            img, plates, ignore = augment_real(rng, img, boxes, S)
+            img, boxes = self.real[rng.choice(len(self.real), p=self.real_p)]
+            img, plates, ignore = augment_real(rng, img, boxes, S, self.max_zoom)
         else:
             n_range = (0, 0) if rng.random() < 0.08 else (1, 6)
             img, plates = self.comp.scene(rng, S, S, n_range=n_range)

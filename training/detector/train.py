@@ -48,8 +48,9 @@ def losses(out, hm, reg, reg_w, ign):
 class Validator:
     """AP50 on openimages valid (as the engine runs it) and on fixed synthetic scenes."""
 
-    def __init__(self, n_synth=80):
+    def __init__(self, n_synth=80, min_side=416):
         self.oi = load_openimages("valid")
+        self.min_side = min_side  # small-frame enlargement, as the engine's small_frame_size
         rng = np.random.default_rng(424242)  # fixed: same scenes every validation
         comp = SceneComposer(seed=424242)
         self.synth = []
@@ -58,10 +59,10 @@ class Validator:
             self.synth.append((img, [p["box"] for p in plates]))
 
     @torch.no_grad()
-    def ap(self, model, items):
+    def ap(self, model, items, min_side=416):
         scored, n_gt = [], 0
         for img, gts in items:
-            s = working_scale(*img.shape[:2])
+            s = working_scale(*img.shape[:2], min_side=min_side)
             heads = model(torch.from_numpy(prepare(img, s))).numpy()
             sc, n = match(decode(heads, threshold=0.05, scale=s), gts)
             scored += sc
@@ -71,8 +72,12 @@ class Validator:
     def __call__(self, model):
         model.eval()
         r = {"oi_valid_ap50": self.ap(model, self.oi), "synth_ap50": self.ap(model, self.synth)}
+        key = "oi_valid_ap50"
+        if self.min_side != 416:
+            key = f"oi_valid_ap50_{self.min_side}"
+            r[key] = self.ap(model, self.oi, self.min_side)
         model.train()
-        r["score"] = 0.5 * (r["oi_valid_ap50"] + r["synth_ap50"])
+        r["score"] = 0.5 * (r[key] + r["synth_ap50"])
         return r
 
 
@@ -90,6 +95,13 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--real-frac", type=float, default=0.45)
     ap.add_argument("--no-synth", action="store_true", help="real crops only, no renderer")
+    ap.add_argument("--small-boost", type=float, default=1.0,
+                    help="draw real photos with a plate under 40 px wide this many times as often")
+    ap.add_argument("--max-zoom", type=float, default=2.0, help="largest real-photo zoom-in")
+    ap.add_argument("--val-min-side", type=int, default=416,
+                    help="small-frame size for the openimages-valid score (engine small_frame_size)")
+    ap.add_argument("--keep-every-val", action="store_true",
+                    help="also keep step<N>.pt at every validation, to choose later on valid")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(args.seed)
@@ -102,10 +114,11 @@ def main():
     no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 1e-3},
                              {"params": no_decay, "weight_decay": 0}], lr=args.lr)
-    stream = DetectorStream(args.seed, args.size, args.real_frac, use_synth=not args.no_synth)
+    stream = DetectorStream(args.seed, args.size, args.real_frac, use_synth=not args.no_synth,
+                            small_boost=args.small_boost, max_zoom=args.max_zoom)
     loader = torch.utils.data.DataLoader(stream, batch_size=args.batch, num_workers=args.workers,
                                          persistent_workers=args.workers > 0)
-    validator = Validator()
+    validator = Validator(min_side=args.val_min_side)
     log = open(os.path.join(args.out, "log.jsonl"), "a")
     t0 = time.time()
     budget = args.minutes * 60
@@ -141,6 +154,8 @@ def main():
             print("VAL", r, flush=True)
             state = {"model": model.state_dict(), "step": step, "val": r, "args": vars(args)}
             torch.save(state, os.path.join(args.out, "last.pt"))
+            if args.keep_every_val:
+                torch.save(state, os.path.join(args.out, f"step{step}.pt"))
             if r["score"] > best:
                 best = r["score"]
                 torch.save(state, os.path.join(args.out, "best.pt"))

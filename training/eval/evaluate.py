@@ -109,6 +109,8 @@ def main():
     ap.add_argument("--min-side", type=int, default=416,
                     help="small frames are upscaled to this long side (max 2x); 416 = native")
     ap.add_argument("--dump", help="write per-image detections of each set as JSON here")
+    ap.add_argument("--valid-only", action="store_true",
+                    help="skip the test set: for choices (scale, threshold, checkpoint)")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     net = cv2.dnn.readNetFromONNX(args.model)
@@ -118,9 +120,11 @@ def main():
         thr = choose_threshold(valid)
     print(f"threshold {thr} ({'chosen on valid' if args.choose_on_valid else 'given'})")
     print(report("openimages valid", valid, thr))
-    test = run_set(net, load_openimages("test"), min_side=args.min_side)
-    print(report("openimages test", test, thr))
-    sets = {"valid": valid, "test": test}
+    sets = {"valid": valid}
+    if not args.valid_only:
+        test = run_set(net, load_openimages("test"), min_side=args.min_side)
+        print(report("openimages test", test, thr))
+        sets["test"] = test
     if args.uz_dir:
         uz = run_set(net, load_uz(args.uz_dir))
         print(report(f"synthetic UZ ({args.uz_dir})", uz, thr))
