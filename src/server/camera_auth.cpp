@@ -4,7 +4,6 @@
 #include <cstdint>
 
 #include "security/ed25519.h"
-#include "security/sha256.h"
 
 namespace safelane::server {
 
