@@ -264,13 +264,14 @@ TEST_F(ServerTest, InvestigatorSearchNeedsCaseAndReasonWhichAreAudited) {
   EXPECT_TRUE(found);
 }
 
-// Raw OpenSSL client limited to one protocol version.
-bool HandshakeWith(int port, int version) {
+// Raw OpenSSL client limited to one protocol version and (up to TLS 1.2) the given
+// cipher suites.
+bool HandshakeWith(int port, int version, const char* ciphers = "ALL:@SECLEVEL=0") {
   SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
   SSL_CTX_set_security_level(ctx, 0);  // let the client offer old versions at all
   SSL_CTX_set_min_proto_version(ctx, version);
   SSL_CTX_set_max_proto_version(ctx, version);
-  SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+  SSL_CTX_set_cipher_list(ctx, ciphers);
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -293,6 +294,16 @@ TEST_F(ServerTest, OnlyTls12AndLaterAreAccepted) {
   EXPECT_FALSE(HandshakeWith(port_, TLS1_1_VERSION));
   EXPECT_TRUE(HandshakeWith(port_, TLS1_2_VERSION));
   EXPECT_TRUE(HandshakeWith(port_, TLS1_3_VERSION));
+}
+
+TEST_F(ServerTest, Tls12OffersOnlyForwardSecretAeadCiphers) {
+  // The server's key is P-256, so an ECDSA suite fails only by the server's cipher list.
+  EXPECT_TRUE(HandshakeWith(port_, TLS1_2_VERSION, "ECDHE-ECDSA-AES128-GCM-SHA256"));
+  EXPECT_TRUE(HandshakeWith(port_, TLS1_2_VERSION, "ECDHE-ECDSA-CHACHA20-POLY1305"));
+  for (const char* weak : {"ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA384",
+                           "ECDHE-ECDSA-AES128-SHA256", "AES128-GCM-SHA256", "DES-CBC3-SHA"}) {
+    EXPECT_FALSE(HandshakeWith(port_, TLS1_2_VERSION, weak)) << weak;
+  }
 }
 
 TEST_F(ServerTest, PlainHttpIsRefusedOffLoopback) {
