@@ -55,6 +55,16 @@ replay = "fast"
 vehicle_model_dir = "$data/models/yolo-fastest-1.1-coco"
 [evidence]
 dir = "evidence"
+# The rendered street's two lanes (tests/camera/make_test_video.py): plates of lane 0 sit
+# above 0.55 of the frame height, those of lane 1 below.
+[[lane]]
+id = "0"
+polygon = [[0, 0], [1, 0], [1, 0.55], [0, 0.55]]
+direction = "left_to_right"
+[[lane]]
+id = "1"
+polygon = [[0, 0.55], [1, 0.55], [1, 1], [0, 1]]
+direction = "right_to_left"
 TOML
 }
 # Enrolment writes the camera's public key into the store directly (an administrator on

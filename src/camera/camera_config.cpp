@@ -1,5 +1,6 @@
 #include "camera/camera_config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -22,6 +23,16 @@ class Section {
       return;
     }
     table_ = &v.as_table();
+  }
+
+  // One table of an array of tables ([[lane]]), named for errors ("lane #2").
+  Section(const toml::value& item, std::string name, std::string* error, bool /*item*/)
+      : name_(std::move(name)), error_(error) {
+    if (!item.is_table()) {
+      Fail(" is not a table");
+      return;
+    }
+    table_ = &item.as_table();
   }
 
   std::string String(const std::string& key, const std::string& fallback, bool required = false) {
@@ -185,8 +196,8 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
     return Error(ErrorCode::kBadConfig, std::string("not valid TOML: ") + e.what());
   }
   if (!root.is_table()) return Error(ErrorCode::kBadConfig, "not a TOML table");
-  const std::set<std::string> sections = {"camera",   "stream", "pipeline",
-                                          "evidence", "sink",   "health"};
+  const std::set<std::string> sections = {"camera", "stream", "pipeline", "evidence",
+                                          "sink",   "health", "lane"};
   for (const auto& [name, value] : root.as_table()) {
     if (sections.count(name) == 0) {
       return Error(ErrorCode::kBadConfig, "[" + name + "] is not a known section");
@@ -207,11 +218,40 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
   c.camera.longitude = cam.Number("longitude", 0, -180, 180, "degrees", true);
   c.camera.heading_deg = cam.Number("heading_deg", 0, 0, 359.999, "degrees from north");
   c.camera.city = cam.String("city", "");
-  c.camera.lanes = cam.Integer("lanes", 1, 1, 16, "lanes");
+  const int lane_count = cam.Integer("lanes", 0, 1, 16, "lanes");  // 0: not given
   c.pipeline.countries = cam.Strings("countries", {"uz"});
   c.pipeline.zone = cam.Polygon("zone");
   c.signing_key_file = Resolve(base_dir, cam.String("signing_key_file", "", true));
   cam.Finish();
+
+  if (root.contains("lane")) {
+    const toml::value& lanes = root.at("lane");
+    if (!lanes.is_array() || lanes.as_array().size() > kMaxLanes) {
+      if (error.empty()) error = "[[lane]] must be 1.." + std::to_string(kMaxLanes) + " tables";
+    } else {
+      for (std::size_t i = 0; i < lanes.as_array().size(); ++i) {
+        Section item(lanes.as_array()[i], "lane #" + std::to_string(i + 1), &error, true);
+        Lane lane;
+        lane.id = item.String("id", "", true);
+        lane.polygon = item.Polygon("polygon");
+        if (lane.polygon.empty()) item.Fail("polygon", "is required");
+        lane.direction = item.Choice("direction", "any",
+                                     {"any", "left_to_right", "right_to_left", "towards", "away"});
+        item.Finish();
+        c.pipeline.lanes.push_back(std::move(lane));
+      }
+      if (auto valid = ValidateLanes(c.pipeline.lanes); !valid && error.empty()) {
+        error = "[[lane]] " + valid.error().message;
+      }
+    }
+  }
+  c.camera.lanes =
+      lane_count > 0 ? lane_count : std::max<int>(1, static_cast<int>(c.pipeline.lanes.size()));
+  if (lane_count > 0 && !c.pipeline.lanes.empty() &&
+      lane_count != static_cast<int>(c.pipeline.lanes.size())) {
+    cam.Fail("lanes", "is " + std::to_string(lane_count) + " but " +
+                          std::to_string(c.pipeline.lanes.size()) + " [[lane]] tables are given");
+  }
 
   Section stream(root, "stream", &error);
   c.stream.url = stream.String("url", "", true);
@@ -247,6 +287,17 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
   c.pipeline.voter.min_confidence = pipe.Number("min_confidence", 0.05, 0, 1, "(probability)");
   c.pipeline.report_stationary = pipe.Bool("report_stationary", false);
   c.pipeline.tracker.max_missed = pipe.Integer("max_missed_frames", 12, 0, 1000, "frames");
+  const int min_chars = pipe.Integer("min_plate_chars", 0, 0, 16, "characters (0: automatic)");
+  c.admission.min_plate_chars =
+      min_chars > 0 ? min_chars
+                    : ShortestPlate(vision::PlateFormatCatalog::Builtin(), c.pipeline.countries);
+  c.admission.min_unfit_confidence =
+      pipe.Number("min_unfit_confidence", 0.07, 0, 1, "(probability)");
+  c.duplicates.window_s = pipe.Number("duplicate_window_s", 10, 0, 300, "seconds");
+  c.duplicates.min_text_similarity =
+      static_cast<float>(pipe.Number("duplicate_text_similarity", 0.8, 0.01, 1, "(similarity)"));
+  c.duplicates.max_gap_widths =
+      static_cast<float>(pipe.Number("duplicate_gap_widths", 4, 0, 50, "plate widths"));
   pipe.Finish();
 
   Section ev(root, "evidence", &error);

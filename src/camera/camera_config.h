@@ -11,7 +11,12 @@
 //               decode_threads, max_queued_frames
 //   [pipeline]  plate_working_size (px), vehicle_detection (bool), vehicle_model_dir,
 //               vehicle_every_n_frames, min_agreeing_reads, min_confidence,
-//               report_stationary, max_missed_frames
+//               report_stationary, max_missed_frames; what is a read (read_admission.h):
+//               min_plate_chars (0 = the shortest fixed format of `countries`),
+//               min_unfit_confidence; one event per vehicle (duplicate_read_window.h):
+//               duplicate_window_s, duplicate_text_similarity, duplicate_gap_widths
+//   [[lane]]    id, polygon ([x, y] frame fractions), direction (lane.h); optional, any
+//               number up to 16; [camera].lanes, when given too, must equal their count
 //   [evidence]  dir (local copies, optional), jpeg_quality, clip, clip_before_s, clip_after_s
 //   [sink]      kind ("store" | "https"), spool_dir, spool_max_events, spool_max_mb, retry_s,
 //               batch; for "store": store_dir, master_key_file; for "https": url,
@@ -24,9 +29,11 @@
 #include <vector>
 
 #include "camera/camera_pipeline.h"
+#include "camera/duplicate_read_window.h"
 #include "camera/event_sender.h"
 #include "camera/event_spool.h"
 #include "camera/https_event_sink.h"
+#include "camera/read_admission.h"
 #include "core/result.h"
 #include "video/camera_stream.h"
 
@@ -59,7 +66,9 @@ struct CameraConfig {
   CameraIdentity camera;
   std::filesystem::path signing_key_file;
   video::StreamOptions stream;
-  PipelineOptions pipeline;
+  PipelineOptions pipeline;  // pipeline.lanes: the [[lane]] tables
+  ReadAdmissionOptions admission;
+  DuplicateWindowOptions duplicates;
   EvidenceOptions evidence;
   SinkKind sink = SinkKind::kStore;
   std::filesystem::path store_dir;        // kStore

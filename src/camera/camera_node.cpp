@@ -11,6 +11,7 @@
 #include "camera/camera_key.h"
 #include "camera/evidence_builder.h"
 #include "camera/https_event_sink.h"
+#include "camera/read_admission.h"
 #include "camera/read_event_signer.h"
 #include "camera/store_sink.h"
 
@@ -51,6 +52,12 @@ Result<std::unique_ptr<CameraNode>> CameraNode::Create(CameraConfig config,
                                                        std::ostream* reads_out) {
   auto key = LoadCameraKey(config.signing_key_file);
   if (!key) return key.error();
+  if (auto ok = ValidateDuplicateWindowOptions(config.duplicates); !ok) return ok.error();
+  if (config.admission.min_plate_chars < 1 || config.admission.min_plate_chars > 16 ||
+      !(config.admission.min_unfit_confidence >= 0 && config.admission.min_unfit_confidence <= 1)) {
+    return Error(ErrorCode::kBadConfig,
+                 "min_plate_chars must be in 1..16 and min_unfit_confidence in [0, 1]");
+  }
   auto pipeline = CameraPipeline::Create(config.pipeline);
   if (!pipeline) return pipeline.error();
   auto spool = EventSpool::Open(config.spool);
@@ -85,16 +92,39 @@ void CameraNode::PushPending() {
   }
 }
 
-void CameraNode::Emit(const VehiclePass& pass, video::CameraStream* stream) {
-  const std::string event_id = EventIdFor(config_.camera.id, pass);
+void CameraNode::Hold(VehiclePass pass) {
+  if (auto why = WhyNotARead(pass.vote, config_.admission); !why.empty()) {
+    // Not a plate (a fragment, background text): no event, but counted in the health line.
+    ++summary_.rejected_reads;
+    spdlog::info("track {}: \"{}\" (confidence {:.2f}, {} frames) is not a read: {}", pass.track_id,
+                 pass.vote.text, pass.vote.confidence, pass.vote.frames_agreed, why);
+    return;
+  }
+  HeldRead read;
+  read.event_id = EventIdFor(config_.camera.id, pass);
   auto evidence = BuildEvidence(
-      pass, {config_.camera.id, config_.camera.latitude, config_.camera.longitude, event_id},
+      pass, {config_.camera.id, config_.camera.latitude, config_.camera.longitude, read.event_id},
       config_.evidence.jpeg_quality);
   if (!evidence) {
     // Without its frame the read cannot be evidenced; it is still reported, never dropped.
-    spdlog::error("read {}: evidence failed: {}", event_id, evidence.error().message);
-    evidence = std::vector<EvidenceObject>{};
+    spdlog::error("read {}: evidence failed: {}", read.event_id, evidence.error().message);
+  } else {
+    read.evidence = std::move(*evidence);
   }
+  // The evidence is encoded: the full-resolution frames need not wait in the window.
+  pass.frame.release();
+  pass.vehicle_frame.release();
+  read.pass = std::move(pass);
+  if (window_.Add(std::move(read))) {
+    ++summary_.merged_duplicates;
+    spdlog::info("a second pass of one vehicle was merged into its held read");
+  }
+}
+
+void CameraNode::Emit(HeldRead& read, video::CameraStream* stream) {
+  const VehiclePass& pass = read.pass;
+  const std::string& event_id = read.event_id;
+  std::vector<EvidenceObject>& evidence = read.evidence;
   if (config_.evidence.clip && stream != nullptr) {
     const auto from =
         pass.first_seen -
@@ -104,7 +134,7 @@ void CameraNode::Emit(const VehiclePass& pass, video::CameraStream* stream) {
         std::chrono::milliseconds(static_cast<std::int64_t>(config_.evidence.clip_after_s * 1000));
     const auto tmp = config_.spool.dir / ("clip-" + std::to_string(::getpid()) + ".mp4");
     if (auto cut = stream->WriteClip(from, to, tmp); cut) {
-      if (auto bytes = ReadFile(tmp); bytes) evidence->push_back({"clip", std::move(*bytes)});
+      if (auto bytes = ReadFile(tmp); bytes) evidence.push_back({"clip", std::move(*bytes)});
     } else {
       spdlog::warn("read {}: no clip: {}", event_id, cut.error().message);
     }
@@ -112,12 +142,12 @@ void CameraNode::Emit(const VehiclePass& pass, video::CameraStream* stream) {
     std::filesystem::remove(tmp, ec);
   }
   auto signed_event = SignReadEvent(
-      ReadEventFor(config_.camera.id, config_.camera.heading_deg, pass), *evidence, key_);
+      ReadEventFor(config_.camera.id, config_.camera.heading_deg, pass), evidence, key_);
   if (!signed_event) {
     spdlog::error("read {} is not a valid event: {}", event_id, signed_event.error().message);
     return;
   }
-  if (!config_.evidence.dir.empty()) WriteLocalCopies(config_.evidence.dir, event_id, *evidence);
+  if (!config_.evidence.dir.empty()) WriteLocalCopies(config_.evidence.dir, event_id, evidence);
   unspooled_.push_back(std::move(*signed_event));
   PushPending();
   ++summary_.reads;
@@ -129,8 +159,10 @@ void CameraNode::Emit(const VehiclePass& pass, video::CameraStream* stream) {
         {"confidence", pass.vote.confidence},
         {"frames_agreed", pass.vote.frames_agreed},
         {"frames_read", pass.vote.frames_read},
+        {"merged_passes", read.merged},
         {"direction", pass.direction},
         {"compass", CompassDirection(pass.direction, config_.camera.heading_deg)},
+        {"lane", pass.lane},
         {"vehicle_class", pass.vehicle_class},
         {"colour", pass.colour},
         {"captured_at", Iso8601Utc(pass.captured_at)},
@@ -139,7 +171,7 @@ void CameraNode::Emit(const VehiclePass& pass, video::CameraStream* stream) {
         {"frame_index", pass.frame_index},
         {"pts_us", pass.pts_us},
         {"track_id", pass.track_id},
-        {"evidence", evidence->size()}};
+        {"evidence", evidence.size()}};
     *reads_out_ << line.dump() << '\n' << std::flush;
   }
 }
@@ -162,6 +194,9 @@ void CameraNode::LogHealth(const video::CameraStream& stream, double wall_s) con
       {"last_error", h.last_error},
       {"reads", summary_.reads},
       {"suppressed_tracks", pipeline_.suppressed_tracks()},
+      {"rejected_reads", summary_.rejected_reads},
+      {"merged_duplicates", summary_.merged_duplicates},
+      {"reads_held", window_.size()},
       {"spool_events", spool_->size()},
       {"events_accepted", s.accepted},
       {"events_duplicate", s.duplicates},
@@ -178,6 +213,10 @@ void CameraNode::LogHealth(const video::CameraStream& stream, double wall_s) con
 }
 
 Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
+  // Before connecting, so a live stream's first second is not dropped (CameraPipeline::WarmUp).
+  if (auto warm = pipeline_.WarmUp(cv::Size(1920, 1080)); !warm) {
+    spdlog::warn("models could not be warmed up: {}", warm.error().message);
+  }
   auto stream = video::CameraStream::Start(config_.stream);
   if (!stream) return stream.error();
   sender_.Start();
@@ -229,24 +268,14 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
       spdlog::error("frame {}: {}", frame.index, passes.error().message);
       continue;
     }
-    for (auto& pass : *passes) {
-      const auto after = std::chrono::milliseconds(
-          static_cast<std::int64_t>(config_.evidence.clip_after_s * 1000));
-      if (config_.evidence.clip) {
-        const WallTime ready = pass.last_seen + after;
-        waiting_for_clip_.push_back({std::move(pass), ready});
-      } else {
-        Emit(pass, stream->get());
-      }
-    }
-    while (!waiting_for_clip_.empty() && waiting_for_clip_.front().clip_ready_at <= latest) {
-      Emit(waiting_for_clip_.front().pass, stream->get());
-      waiting_for_clip_.pop_front();
-    }
+    for (auto& pass : *passes) Hold(std::move(pass));
+    const auto clip_tail = std::chrono::milliseconds(
+        config_.evidence.clip ? static_cast<std::int64_t>(config_.evidence.clip_after_s * 1000)
+                              : 0);
+    for (auto& read : window_.TakeClosed(latest, clip_tail)) Emit(read, stream->get());
   }
-  for (auto& pass : pipeline_.Flush()) waiting_for_clip_.push_back({std::move(pass), latest});
-  for (const auto& waiting : waiting_for_clip_) Emit(waiting.pass, stream->get());
-  waiting_for_clip_.clear();
+  for (auto& pass : pipeline_.Flush()) Hold(std::move(pass));
+  for (auto& read : window_.TakeAll()) Emit(read, stream->get());
   PushPending();
   (*stream)->Stop();
   sender_.Stop();

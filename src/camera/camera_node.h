@@ -1,10 +1,15 @@
 #pragma once
 // CameraNode: one camera, end to end.
 //
-//   CameraStream (video/) --frames--> CameraPipeline --VehiclePass--> evidence (+ clip cut
-//   from the stream's packet ring once clip_after_s has passed) --> signed event
+//   CameraStream (video/) --frames--> CameraPipeline --VehiclePass--> is it a read?
+//   (read_admission.h; if not: counted and logged) --> evidence --> DuplicateReadWindow
+//   (held duplicate_window_s of stream time; a second pass of the same vehicle is merged in)
+//   --> clip cut from the stream's packet ring --> signed event
 //   --> EventSpool (disk, durable) --> EventSender thread --> EventSink ([sink] kind: the
 //   store in-process, or a `safelane serve` over HTTPS)
+//
+// A read therefore leaves max(duplicate_window_s, clip_after_s) of stream time after the
+// vehicle was last seen (at once at the end of the input or on stop).
 //
 // Each read is also written as one JSON line to `reads_out` (with what the signed manifest
 // does not carry: direction in the image, frames read, stream timestamps). Health (fps in
@@ -21,6 +26,7 @@
 
 #include "camera/camera_config.h"
 #include "camera/camera_pipeline.h"
+#include "camera/duplicate_read_window.h"
 #include "camera/event_sender.h"
 #include "camera/event_sink.h"
 #include "camera/event_spool.h"
@@ -46,6 +52,8 @@ struct NodeSummary {
   std::int64_t events_pending = 0;     // still in the spool at exit (sent on the next start)
   std::int64_t frame_errors = 0;       // frames the pipeline failed on (logged)
   std::int64_t suppressed_tracks = 0;  // tracks that gave no read (see CameraPipeline)
+  std::int64_t rejected_reads = 0;     // passes that are no plate read (read_admission.h)
+  std::int64_t merged_duplicates = 0;  // passes merged into another of the same vehicle
   std::int64_t frames_dropped_by_node = 0;
   video::StreamHealth stream;
   SenderCounters sender;
@@ -60,11 +68,6 @@ class CameraNode {
   Result<NodeSummary> Run(const std::atomic<bool>& stop);
 
  private:
-  struct PendingPass {
-    VehiclePass pass;
-    WallTime clip_ready_at;
-  };
-
   CameraNode(CameraConfig config, std::ostream* reads_out, CameraPipeline pipeline,
              security::SigningKey key, std::unique_ptr<EventSpool> spool,
              std::unique_ptr<EventSink> sink)
@@ -74,9 +77,12 @@ class CameraNode {
         key_(std::move(key)),
         spool_(std::move(spool)),
         sink_(std::move(sink)),
-        sender_(*spool_, *sink_, config_.sender) {}
+        sender_(*spool_, *sink_, config_.sender),
+        window_(config_.duplicates) {}
 
-  void Emit(const VehiclePass& pass, video::CameraStream* stream);
+  // A pass from the pipeline: refused (counted) or prepared and held in the window.
+  void Hold(VehiclePass pass);
+  void Emit(HeldRead& read, video::CameraStream* stream);
   void PushPending();
   void LogHealth(const video::CameraStream& stream, double wall_s) const;
 
@@ -87,7 +93,7 @@ class CameraNode {
   std::unique_ptr<EventSpool> spool_;
   std::unique_ptr<EventSink> sink_;
   EventSender sender_;
-  std::deque<PendingPass> waiting_for_clip_;
+  DuplicateReadWindow window_;
   std::deque<store::IncomingEvent> unspooled_;  // waiting for room in a full spool
   NodeSummary summary_;
 };

@@ -34,6 +34,7 @@ using nlohmann::json;
 struct Truth {
   std::string text;
   std::string direction;
+  int lane;
   double enter_s;
 };
 
@@ -62,7 +63,7 @@ class CameraNodeTest : public ::testing::Test {
     std::ifstream in(media_->path() / "truth.json");
     const json truth = json::parse(in);
     for (const auto& v : truth["vehicles"]) {
-      truth_.push_back({v["text"], v["direction"], v["enter_s"]});
+      truth_.push_back({v["text"], v["direction"], v["lane"], v["enter_s"]});
     }
   }
 
@@ -75,7 +76,13 @@ class CameraNodeTest : public ::testing::Test {
          << "[evidence]\ndir = \"evidence\"\n"
          << "[sink]\nstore_dir = \"store\"\nmaster_key_file = \"master.key\"\n"
          << "spool_dir = \"spool\"\nretry_s = 0.2\n"
-         << "[health]\nlog_every_s = 2\n";
+         << "[health]\nlog_every_s = 2\n"
+         // The video's two lanes (make_test_video.py): plates of lane 0 sit above 0.55 of
+         // the height, those of lane 1 below.
+         << "[[lane]]\nid = \"0\"\npolygon = [[0, 0], [1, 0], [1, 0.55], [0, 0.55]]\n"
+         << "direction = \"left_to_right\"\n"
+         << "[[lane]]\nid = \"1\"\npolygon = [[0, 0.55], [1, 0.55], [1, 1], [0, 1]]\n"
+         << "direction = \"right_to_left\"\n";
     auto config = ParseCameraConfig(toml.str(), dir_.path());
     EXPECT_TRUE(config.ok()) << config.error().message;
     return *config;
@@ -164,6 +171,7 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
   });
   for (std::size_t i = 0; i < truth_.size(); ++i) {
     EXPECT_EQ(by_time[i]["direction"], truth_[i].direction) << "vehicle " << i;
+    EXPECT_EQ(by_time[i]["lane"], std::to_string(truth_[i].lane)) << "vehicle " << i;
     EXPECT_GE(by_time[i]["frames_agreed"].get<int>(), 2);
   }
   EXPECT_GE(CountExact(reads), kMinExactOfSix);
@@ -195,6 +203,7 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
     const auto stored = Stored(r["event_id"]);
     ASSERT_TRUE(stored.has_value()) << r["event_id"];
     EXPECT_EQ(stored->event.plate, r["plate"]);
+    EXPECT_EQ(stored->event.lane, r["lane"]);  // in the signed manifest and the store
     ASSERT_EQ(stored->event.evidence.size(), 4U);
     const auto overview = safelane::testing::ReadBytes(
         dir_ / "evidence" / (r["event_id"].get<std::string>() + "/overview.jpg"));
@@ -202,18 +211,21 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
   }
 }
 
-// DISABLED (2026-11-22, re-checked 2026-11-23): it fails on this loaded 2-core machine. The
-// reconnect itself no longer splits a vehicle (the tracker steps by capture time), and the
-// tracker now associates by similar text (edit distance over confusable characters) and by
-// the vehicle's appearance, which keeps a misread-every-frame plate in one track at ~10
-// processed frames/s (tracker_test.cpp). But on 2026-11-23 at load average 14-16 the node
-// processed only ~3.8 of 25 frames/s: a vehicle crossing in 1.6 s was seen 4-6 times,
-// jumping 3+ plate widths between sightings, and three runs gave: 2 reads (a vehicle lost,
-// floor is 4), 4 reads with one vehicle twice under different texts (5A819FA and 75A819FA),
-// and 3 reads with 10A910BA twice; a fourth run at load 13 gave 7 reads (background text
-// "LN" glued to passing vehicles three times). Matching still tracks by IoU only made 2 of
-// 3 runs pass but made the file replay test above report background text, so it was not
-// kept. docs/performance.md has the figures. Run it with --gtest_also_run_disabled_tests.
+// DISABLED (re-checked 2026-11-23 04:45 UTC with the duplicate window and read admission):
+// it still fails on this loaded 2-core machine, now by LOSING vehicles, not by duplicating
+// them. At load average 8-12 the node processed 23-67 of 140-211 frames (2-4 frames/s), so a
+// vehicle crossing in 1.6 s is seen 3-6 times and most tracks end with fewer than 2 agreeing
+// readings (5-8 tracks suppressed a run): 2, 2, 0 reads in three runs at real speed (floor
+// 4). The duplicates of earlier runs are handled: the node holds each read for
+// duplicate_window_s and merges a second pass of the same vehicle (duplicate_read_window.h,
+// unit-tested on the split seen here: 75A819FA then 5A819FA), and fragments / background text
+// ("N", "LN", "A") are counted as rejected_reads, not sent (read_admission.h). Playing the
+// stream at half speed (-itsscale 2) was tried: the RTSP server then delivered only 5-7
+// frames/s, one run read 2 vehicles, the other 3 with 75A819FA twice, the second time from a
+// track glued across vehicles for 60 readings that overlapped the first in time (the window
+// rightly keeps two passes seen at the same time apart). What is left is the tracker's, at
+// 2-4 processed frames/s. docs/performance.md has the figures. Run it with
+// --gtest_also_run_disabled_tests.
 TEST_F(CameraNodeTest, DISABLED_RtspStreamDropAndReconnectGiveNoDuplicateReads) {
   // The video in two parts, cut at a key frame; the server "crashes" during the first part
   // and comes back on the same port serving the second.
@@ -256,6 +268,12 @@ TEST_F(CameraNodeTest, DISABLED_RtspStreamDropAndReconnectGiveNoDuplicateReads) 
     EXPECT_TRUE(texts.insert(r["plate"].get<std::string>()).second) << "read twice: " << r["plate"];
   }
   (void)CountExact(reads);
+  std::printf("rejected %lld, merged %lld, suppressed %lld, frames processed %lld of %lld\n",
+              static_cast<long long>(summary.rejected_reads),
+              static_cast<long long>(summary.merged_duplicates),
+              static_cast<long long>(summary.suppressed_tracks),
+              static_cast<long long>(summary.stream.frames_processed),
+              static_cast<long long>(summary.stream.frames_in));
   // Video lost while reconnecting may cost the vehicle passing then, never a duplicate.
   EXPECT_GE(reads.size(), truth_.size() - 2);
   EXPECT_LE(reads.size(), truth_.size());

@@ -51,6 +51,7 @@ Result<CameraPipeline> CameraPipeline::Create(PipelineOptions options) {
   if (!options.zone.empty() && options.zone.size() < 3) {
     return Error(ErrorCode::kBadConfig, "the detection zone needs at least 3 points");
   }
+  if (auto lanes = ValidateLanes(options.lanes); !lanes) return lanes.error();
   for (const auto& p : options.zone) {
     if (!(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1)) {
       return Error(ErrorCode::kBadConfig, "detection zone points are frame fractions in [0, 1]");
@@ -183,6 +184,12 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
     t.last_time = captured_at;
     t.plate_width = std::max(t.plate_width, box.width);
     ++t.sightings;
+    if (!options_.lanes.empty()) {
+      // The plate box's bottom centre, in frame fractions (lane.h).
+      const cv::Point2f foot(c.x / static_cast<float>(frame_bgr.cols),
+                             (box.y + box.height) / static_cast<float>(frame_bgr.rows));
+      if (auto lane = LaneAt(options_.lanes, foot); !lane.empty()) ++t.lane_votes[lane];
+    }
     if (read_of[i] >= 0) {
       const auto& r = reads[static_cast<std::size_t>(read_of[i])];
       const bool fits = FitsExpected(r);
@@ -239,6 +246,17 @@ void CameraPipeline::Collect(std::vector<VehiclePass>& out) {
   }
 }
 
+Result<Done> CameraPipeline::WarmUp(cv::Size size) {
+  const cv::Mat blank(size, CV_8UC3, cv::Scalar(128, 128, 128));
+  if (auto found = recognizer_.Detect(blank); !found) return found.error();
+  const cv::Mat plate(32, 128, CV_8UC3, cv::Scalar(200, 200, 200));
+  if (auto read = recognizer_.ReadCrop(plate); !read) return read.error();
+  if (vehicles_) {
+    if (auto detected = vehicles_->Detect(blank); !detected) return detected.error();
+  }
+  return Done{};
+}
+
 std::vector<VehiclePass> CameraPipeline::Flush() {
   tracker_.Flush();
   std::vector<VehiclePass> out;
@@ -276,6 +294,14 @@ std::optional<VehiclePass> CameraPipeline::Decide(std::int64_t track_id) {
   pass.plate = best.plate;
   pass.first_seen = t.first_time;
   pass.last_seen = t.last_time;
+  pass.first_centre = t.first_centre;
+  pass.last_centre = t.last_centre;
+  pass.plate_width = t.plate_width;
+  if (!t.lane_votes.empty()) {
+    pass.lane = std::max_element(t.lane_votes.begin(), t.lane_votes.end(),
+                                 [](const auto& a, const auto& b2) { return a.second < b2.second; })
+                    ->first;
+  }
   if (!t.class_votes.empty()) {
     pass.vehicle_class =
         std::max_element(t.class_votes.begin(), t.class_votes.end(),

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "camera/lane.h"
 #include "camera/plate_voter.h"
 #include "camera/tracker.h"
 #include "core/result.h"
@@ -45,6 +46,7 @@ struct PipelineOptions {
   int plate_every_n_frames = 1;
   std::vector<cv::Point2f> zone;       // polygon in [0,1] frame fractions; empty = whole frame
   std::vector<std::string> countries;  // expected plate countries ("uz", ...); empty = any
+  std::vector<Lane> lanes;             // empty: every read's lane is unknown ("")
   TrackerOptions tracker;
   VoterOptions voter;
   // Reading stops for a track once one text has this many readings that fit a format
@@ -82,6 +84,12 @@ struct VehiclePass {
   cv::Rect2f vehicle_box;
   WallTime first_seen;
   WallTime last_seen;
+  // Where the plate was first and last seen (frame pixels) and its widest box: what the
+  // duplicate window (duplicate_read_window.h) compares two passes by.
+  cv::Point2f first_centre;
+  cv::Point2f last_centre;
+  float plate_width = 0;
+  std::string lane;  // lane.h; "" = unknown
 };
 
 struct FrameTiming {
@@ -102,6 +110,10 @@ class CameraPipeline {
                                            FrameTiming* timing = nullptr);
   // End of stream: every live track is decided.
   std::vector<VehiclePass> Flush();
+  // Runs each model once on a blank frame of `size`, changing no state: the first forward
+  // pass of a network costs about a second (buffers allocated), and a live stream would
+  // drop the frames that arrive meanwhile.
+  Result<Done> WarmUp(cv::Size size);
 
   std::size_t live_tracks() const { return tracks_.size(); }
   // Confirmed tracks that gave no read (too few agreeing reads, low confidence, stationary).
@@ -128,6 +140,7 @@ class CameraPipeline {
     WallTime first_time;
     WallTime last_time;
     std::map<std::string, double> class_votes;
+    std::map<std::string, int> lane_votes;  // sightings per lane id
     float vehicle_score = 0;
     cv::Mat vehicle_frame;
     cv::Rect2f vehicle_box;

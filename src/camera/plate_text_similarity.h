@@ -17,4 +17,11 @@ inline constexpr float kConfusableCost = 0.4F;
 
 float PlateTextSimilarity(std::string_view a, std::string_view b);
 
+// The same measure with a substitution of characters the reader does NOT confuse costing 2
+// (as much as deleting one and inserting the other): for deciding that the reads of two
+// different tracks are one vehicle (duplicate_read_window.h), where a misread is likely but a
+// second plate one character apart must stay a second plate. 75A819FA vs 5A819FA (the first
+// character lost) 0.875, 10A910BA vs 10A91OBA 0.95, 01A123BC vs 01A123BD 0.75.
+float SamePlateSimilarity(std::string_view a, std::string_view b);
+
 }  // namespace safelane::camera

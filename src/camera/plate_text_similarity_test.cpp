@@ -37,6 +37,17 @@ TEST(PlateTextSimilarity, DifferentPlatesOfTheSameFormatAreNot) {
   EXPECT_LT(PlateTextSimilarity("01A123BC", "40K777MM"), 0.3F);
 }
 
+// The stricter measure for merging two tracks' reads: lost characters and confusions are one
+// plate, a character the reader does not confuse is another plate.
+TEST(PlateTextSimilarity, SamePlateAllowsLostAndConfusedCharactersOnly) {
+  EXPECT_FLOAT_EQ(SamePlateSimilarity("75A819FA", "5A819FA"), 1.0F - 1.0F / 8);
+  EXPECT_FLOAT_EQ(SamePlateSimilarity("10A910BA", "10A91OBA"), 1.0F - 0.4F / 8);
+  EXPECT_FLOAT_EQ(SamePlateSimilarity("01A123BC", "01A123BD"), 1.0F - 2.0F / 8);
+  EXPECT_LT(SamePlateSimilarity("01A123BC", "01A123BD"),
+            PlateTextSimilarity("01A123BC", "01A123BD"));
+  EXPECT_FLOAT_EQ(SamePlateSimilarity("", "01A123BC"), 0.0F);
+}
+
 TEST(PlateTextSimilarity, IsSymmetric) {
   EXPECT_FLOAT_EQ(PlateTextSimilarity("DK554SA", "10X564SA"),
                   PlateTextSimilarity("10X564SA", "DK554SA"));

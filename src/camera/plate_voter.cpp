@@ -34,6 +34,7 @@ std::optional<PlateVote> PlateVoter::Decide(const VoterOptions& options) const {
       top = r.confidence;
       vote.best_reading = i;
       vote.country = r.country;
+      vote.fits_format = r.fits_format;
     }
   }
   if (vote.frames_agreed < options.min_agreeing) return std::nullopt;

@@ -38,6 +38,7 @@ struct PlateVote {
   int frames_agreed = 0;         // readings equal to the winner
   int frames_read = 0;           // readings with any text
   std::size_t best_reading = 0;  // index (Add order) of the agreeing reading with top confidence
+  bool fits_format = false;      // the winner fits a format of an expected country
 };
 
 class PlateVoter {

@@ -52,6 +52,7 @@ store::ReadEvent ReadEventFor(const std::string& camera_id, double heading_deg,
   e.country = pass.vote.country;
   e.vehicle_class = pass.vehicle_class;
   e.colour = pass.colour;
+  e.lane = pass.lane;
   return e;
 }
 
