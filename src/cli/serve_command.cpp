@@ -24,9 +24,11 @@
 #include "server/request_schema.h"
 #include "server/serve_config.h"
 #include "store/audit_chain.h"
+#include "store/audit_head.h"
 #include "store/evidence_vault.h"
 #include "store/retention.h"
 #include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -89,10 +91,19 @@ int RunServe(const ServeArgs& args) {
   auto master = security::LoadMasterKey(config->master_key);
   if (!master.ok()) return fail(master.error());
   const store::SystemClock clock;
-  auto db = store::SqliteStore::Open(config->data, clock,
-                                     {.audit_signer = std::make_shared<const security::SigningKey>(
-                                          store::AuditSigningKey(*master))});
+  auto db = store::OpenStore({.backend = config->backend,
+                              .data_dir = config->data,
+                              .postgres = config->postgres,
+                              .audit_signer = std::make_shared<const security::SigningKey>(
+                                  store::AuditSigningKey(*master))},
+                             clock);
   if (!db.ok()) return fail(db.error());
+  // A log from before the signed head existed, or whose head was deleted, gets one now
+  // through an entry that records the gap in the chain (store/audit_head.h).
+  auto head = store::EnsureAuditHead(
+      **db, std::filesystem::path(config->data) / store::kAuditHeadFile, clock.Now());
+  if (!head.ok()) return fail(head.error());
+  if (*head) std::cout << "audit head was missing: written, and recorded in the audit log\n";
   auto vault = store::EvidenceVault::Open(std::filesystem::path(config->data) / "vault", *master);
   if (!vault.ok()) return fail(vault.error());
   // The installer's sandbox: a store and vault of its own that never mix with real data
@@ -190,6 +201,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--config", args->config_file, "JSON file with the settings below");
   const std::pair<const char*, const char*> flags[] = {
       {"data", "Data directory"},
+      {"backend", "Store backend: sqlite (in the data directory) or postgres"},
+      {"postgres", "PostgreSQL connection string (password in ~/.pgpass, never here)"},
       {"master_key", "Master key file (mode 0600)"},
       {"listen", "host:port to listen on (default 127.0.0.1:8443)"},
       {"cert", "TLS certificate (PEM); generated self-signed when absent"},

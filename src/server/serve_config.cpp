@@ -10,6 +10,8 @@ using FT = FieldType;
 
 constexpr std::array kFields = {
     FieldRule{"data", FT::kString, false, 4096},
+    FieldRule{"backend", FT::kString, false, 16},
+    FieldRule{"postgres", FT::kString, false, 4096},
     FieldRule{"master_key", FT::kString, false, 4096},
     FieldRule{"listen", FT::kString, false, 300},
     FieldRule{"cert", FT::kString, false, 4096},
@@ -103,6 +105,17 @@ Result<ServeConfig> LoadServeConfig(const nlohmann::json& values) {
     return Bad("listen: port must be in [0, 65535]");
   }
   if (c.data.empty()) return Bad("data must not be empty");
+  if (values.contains("backend")) {
+    auto backend = store::ParseBackend(values["backend"].get<std::string>());
+    if (!backend.ok()) return Bad("backend: " + backend.error().message);
+    c.backend = *backend;
+  }
+  text("postgres", c.postgres);
+  if ((c.backend == store::BackendKind::kPostgres) == c.postgres.empty()) {
+    return Bad(
+        "postgres (a connection string) is required with backend \"postgres\" and "
+        "only with it");
+  }
   if (c.cert.empty() != c.key.empty()) return Bad("cert and key go together");
   if (c.cert.empty()) {
     c.cert = c.data + "/tls/server.crt";

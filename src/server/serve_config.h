@@ -10,11 +10,16 @@
 
 #include "core/result.h"
 #include "server/request_schema.h"
+#include "store/store_opener.h"
 
 namespace safelane::server {
 
 struct ServeConfig {
-  std::string data = "/var/lib/safelane";               // data directory (safelane.db, vault/)
+  std::string data = "/var/lib/safelane";  // data directory (safelane.db, vault/)
+  // The store: "sqlite" (in `data`) or "postgres" (libpq connection string in `postgres`,
+  // password in ~/.pgpass, never inline); opened by store/store_opener.h as everywhere.
+  store::BackendKind backend = store::BackendKind::kSqlite;
+  std::string postgres;
   std::string master_key = "/etc/safelane/master.key";  // 0600 key file, outside `data`
   std::string listen = "127.0.0.1:8443";                // host:port, [v6]:port
   std::string cert;  // PEM certificate; default <data>/tls/server.crt (generated if absent)

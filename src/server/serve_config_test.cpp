@@ -30,6 +30,27 @@ TEST(ServeConfig, RetentionOutsideItsBoundsIsRefusedByName) {
   EXPECT_EQ(ok->retention_interval_h, 6);
 }
 
+TEST(ServeConfig, BackendIsSqliteOrPostgresWithItsConnectionString) {
+  auto bad = LoadServeConfig({{"backend", "mysql"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kBadConfig);
+  EXPECT_EQ(bad.error().message, "backend: unknown store backend 'mysql' (sqlite or postgres)");
+  auto no_conninfo = LoadServeConfig({{"backend", "postgres"}});
+  ASSERT_FALSE(no_conninfo.ok());
+  EXPECT_NE(no_conninfo.error().message.find("postgres (a connection string) is required"),
+            std::string::npos)
+      << no_conninfo.error().message;
+  auto stray = LoadServeConfig({{"postgres", "host=127.0.0.1"}});
+  EXPECT_FALSE(stray.ok()) << "a connection string with the sqlite backend is a mistake";
+  auto pg = LoadServeConfig({{"backend", "postgres"}, {"postgres", "host=127.0.0.1 dbname=s"}});
+  ASSERT_TRUE(pg.ok()) << pg.error().message;
+  EXPECT_EQ(pg->backend, store::BackendKind::kPostgres);
+  EXPECT_EQ(pg->postgres, "host=127.0.0.1 dbname=s");
+  auto defaults = LoadServeConfig(nlohmann::json::object());
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->backend, store::BackendKind::kSqlite);
+}
+
 TEST(ServeConfig, UnknownKeysAreRefused) {
   auto config = LoadServeConfig({{"retention_days", 3}});
   ASSERT_FALSE(config.ok());
