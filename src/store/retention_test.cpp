@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "store/store_test_fixture.h"
 
@@ -130,6 +133,39 @@ TEST_P(RetentionTest, SharedEvidenceStaysWhileAnyReadRefersToIt) {
   EXPECT_EQ(purge->reads_deleted, 1);
   EXPECT_EQ(purge->evidence_objects_deleted, 0);
   EXPECT_TRUE(vault_->Get(shared).ok());
+}
+
+// More reads than one purge chunk (SQLite deletes 2,000 a transaction): every expired read
+// goes, and the set-based check releases exactly the addresses no remaining read names.
+TEST_P(RetentionTest, APurgeLongerThanOneChunkReleasesEveryUnreferencedObject) {
+  constexpr int kOld = 2'100;
+  std::vector<SignedRead> reads;
+  auto address = [](int i) { return security::Sha256Hex(security::AsBytes(std::to_string(i))); };
+  for (int i = 0; i < kOld; ++i) {
+    ReadEvent e = MakeEvent("old-" + std::to_string(i), "cam", "01A123BC", kT0);
+    e.evidence = {{"overview", address(i), 10}, {"plate", address(i + 100'000), 10}};
+    reads.push_back({std::move(e), {}});
+  }
+  // A young read shares the first old read's overview: that object must stay.
+  ReadEvent young = MakeEvent("young", "cam", "01A123BC", kT0 + hours(100));
+  young.evidence = {{"overview", address(0), 10}};
+  reads.push_back({std::move(young), {}});
+  ASSERT_TRUE(store_->InsertReads(reads, kT0).ok());
+
+  auto purged = store_->PurgeExpired(
+      {.unmatched_reads_before = kT0 + hours(1), .closed_violations_before = kT0 - hours(1)});
+  ASSERT_TRUE(purged.ok()) << purged.error().message;
+  EXPECT_EQ(purged->reads_deleted, kOld);
+  std::set<std::string> released(purged->evidence_released.begin(),
+                                 purged->evidence_released.end());
+  EXPECT_EQ(released.size(), purged->evidence_released.size()) << "each address once";
+  EXPECT_EQ(released.size(), 2U * kOld - 1);
+  EXPECT_EQ(released.count(address(0)), 0U);
+  EXPECT_EQ(released.count(address(1)), 1U);
+  EXPECT_EQ(released.count(address(kOld - 1 + 100'000)), 1U);
+  EXPECT_TRUE(Stored("young"));
+  EXPECT_FALSE(Stored("old-0"));
+  EXPECT_FALSE(Stored("old-" + std::to_string(kOld - 1)));
 }
 
 TEST_P(RetentionTest, AuditEntriesAreNeverPurgedAndEachRunIsAudited) {

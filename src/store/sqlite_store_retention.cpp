@@ -32,56 +32,53 @@ Result<PurgeReport> SqliteStore::PurgeExpired(const RetentionCutoffs& cutoffs) {
     report.violations_deleted += deleted;
     if (deleted < kPurgeChunk) break;
   }
-  // 2. Reads that matched nothing: no violation refers to them and no hotlist hit.
+  // 2. Reads that matched nothing: no violation refers to them and no hotlist hit. Set
+  //    based, a chunk at a time: the chunk's reads and their evidence addresses go into
+  //    temporary tables, the reads are deleted in one statement (read_evidence rows by ON
+  //    DELETE CASCADE), and one statement lists the addresses no remaining read names.
+  if (auto r = db_.Exec(
+          "CREATE TEMP TABLE IF NOT EXISTS purge_reads (seq INTEGER PRIMARY KEY);"
+          "CREATE TEMP TABLE IF NOT EXISTS purge_evidence (sha256 BLOB PRIMARY KEY) WITHOUT ROWID");
+      !r) {
+    return r.error();
+  }
   std::set<std::string> released;
   for (;;) {
     auto tx = Transaction::Begin(db_);
     if (!tx) return tx.error();
-    auto pick = db_.Prepare(
-        "SELECT seq FROM reads WHERE captured_at < ? AND hotlist_hit = 0 AND NOT EXISTS"
-        " (SELECT 1 FROM violations v WHERE v.event_id = reads.event_id) LIMIT ?");
-    auto refs = db_.Prepare("SELECT sha256 FROM read_evidence WHERE read_seq = ?");
-    auto del = db_.Prepare("DELETE FROM reads WHERE seq = ?");
-    auto still_used = db_.Prepare("SELECT 1 FROM read_evidence WHERE sha256 = ? LIMIT 1");
-    for (auto* s : {&pick, &refs, &del, &still_used}) {
-      if (!*s) return s->error();
+    if (auto r = db_.Exec("DELETE FROM temp.purge_reads; DELETE FROM temp.purge_evidence"); !r) {
+      return r.error();
     }
+    auto pick = db_.Prepare(
+        "INSERT INTO temp.purge_reads SELECT seq FROM reads WHERE captured_at < ?"
+        " AND hotlist_hit = 0 AND NOT EXISTS"
+        " (SELECT 1 FROM violations v WHERE v.event_id = reads.event_id) LIMIT ?");
+    if (!pick) return pick.error();
     pick->Bind(1, ToMillis(cutoffs.unmatched_reads_before)).Bind(2, kPurgeChunk);
-    std::vector<std::int64_t> seqs;
+    if (auto r = pick->Run(); !r) return r.error();
+    const int picked = db_.Changes();
+    if (auto r =
+            db_.Exec("INSERT OR IGNORE INTO temp.purge_evidence SELECT sha256 FROM read_evidence"
+                     " WHERE read_seq IN (SELECT seq FROM temp.purge_reads);"
+                     "DELETE FROM reads WHERE seq IN (SELECT seq FROM temp.purge_reads)");
+        !r) {
+      return r.error();
+    }
+    auto unused = db_.Prepare(
+        "SELECT p.sha256 FROM temp.purge_evidence p WHERE NOT EXISTS"
+        " (SELECT 1 FROM read_evidence e WHERE e.sha256 = p.sha256)");
+    if (!unused) return unused.error();
+    std::vector<std::string> chunk_released;
     for (;;) {
-      auto row = pick->Step();
+      auto row = unused->Step();
       if (!row) return row.error();
       if (!*row) break;
-      seqs.push_back(pick->Int(0));
+      chunk_released.push_back(security::ToHex(unused->Blob(0)));
     }
-    std::set<security::Bytes> candidates;
-    for (const std::int64_t seq : seqs) {
-      refs->Reset();
-      refs->Bind(1, seq);
-      for (;;) {
-        auto row = refs->Step();
-        if (!row) return row.error();
-        if (!*row) break;
-        const auto address = refs->Blob(0);
-        candidates.emplace(address.begin(), address.end());
-      }
-      del->Reset();
-      del->Bind(1, seq);  // read_evidence rows go by ON DELETE CASCADE
-      if (auto r = del->Run(); !r) return r.error();
-    }
-    std::vector<std::string> chunk_released;
-    for (const security::Bytes& address : candidates) {
-      still_used->Reset();
-      still_used->Bind(1, security::ByteSpan(address));
-      auto used = still_used->Step();
-      if (!used) return used.error();
-      if (!*used) chunk_released.push_back(security::ToHex(address));
-    }
-    still_used->Reset();
     if (auto r = tx->Commit(); !r) return r.error();
-    report.reads_deleted += static_cast<std::int64_t>(seqs.size());
+    report.reads_deleted += picked;
     released.insert(chunk_released.begin(), chunk_released.end());
-    if (static_cast<std::int64_t>(seqs.size()) < kPurgeChunk) break;
+    if (picked < kPurgeChunk) break;
   }
   report.evidence_released.assign(released.begin(), released.end());
   return report;
