@@ -5,7 +5,10 @@
 #include <sodium.h>
 #include <sys/socket.h>
 
+#include <array>
+#include <random>
 #include <set>
+#include <vector>
 
 #include "security/sha256.h"
 #include "server/camera_auth.h"
@@ -294,6 +297,80 @@ TEST_F(ServerTest, OnlyTls12AndLaterAreAccepted) {
   EXPECT_FALSE(HandshakeWith(port_, TLS1_1_VERSION));
   EXPECT_TRUE(HandshakeWith(port_, TLS1_2_VERSION));
   EXPECT_TRUE(HandshakeWith(port_, TLS1_3_VERSION));
+}
+
+// Sends `request` as raw bytes over TLS, ends the write side, returns what came back.
+std::string RawTlsExchange(int port, const std::string& request) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval timeout{0, 400'000};  // a request the server still waits on counts as unanswered
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) == 1) {
+      SSL_write(ssl, request.data(), static_cast<int>(request.size()));
+      SSL_shutdown(ssl);  // close_notify: the server sees the end of the request stream
+      std::array<char, 4096> buffer{};
+      for (int n = 0; (n = SSL_read(ssl, buffer.data(), buffer.size())) > 0;) {
+        answer.append(buffer.data(), static_cast<std::size_t>(n));
+      }
+    }
+    SSL_free(ssl);
+  }
+  ::close(fd);
+  SSL_CTX_free(ctx);
+  return answer;
+}
+
+// Mutation fuzzing of the whole HTTP request (request line, headers, framing, body) against
+// the real server (bounded: 120 requests). Every answer is an HTTP refusal or a public
+// route's answer, never a 5xx or data; afterwards the server still answers.
+TEST_F(ServerTest, SurvivesMutatedRawHttpRequests) {
+  const std::vector<std::string> seeds = {
+      "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+      "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 33\r\nConnection: close\r\n\r\n{\"username\":\"a.b\",\"password\":\"x\"}",
+      "GET /api/v1/audit?after=0&limit=5 HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: "
+      "__Host-safelane_session=abc\r\nConnection: close\r\n\r\n",
+      "POST /api/v1/reads/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n5\r\n{\"a\":\r\n0\r\n\r\n",
+  };
+  const std::string alphabet = "\r\n :/?&=%{}\"0123456789abcdefGHIJ\x00\xff\t-";
+  std::mt19937 rng(5);
+  int answered = 0;
+  for (int i = 0; i < 120; ++i) {
+    std::string request = seeds[rng() % seeds.size()];
+    const int edits = 1 + static_cast<int>(rng() % 6);
+    for (int e = 0; e < edits; ++e) {
+      const std::size_t at = rng() % request.size();
+      switch (rng() % 4) {
+        case 0: request[at] = alphabet[rng() % alphabet.size()]; break;
+        case 1: request.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+        case 2: request.erase(at, 1 + rng() % 4); break;
+        default: request.insert(at, request.substr(rng() % request.size(), rng() % 24)); break;
+      }
+    }
+    const std::string answer = RawTlsExchange(port_, request);
+    if (answer.empty()) continue;  // the server may close a malformed stream
+    ++answered;
+    ASSERT_EQ(answer.rfind("HTTP/1.1 ", 0), 0U) << answer;
+    const int status = std::stoi(answer.substr(9, 3));
+    EXPECT_LT(status, 500) << request << "\n" << answer;
+    if (status == 200) {
+      EXPECT_NE(answer.find("\"status\""), std::string::npos)
+          << "only health answers 200: " << answer;
+    }
+  }
+  EXPECT_GT(answered, 30) << "most mutated requests get an answer";
+  auto health = Send("GET", "/api/v1/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
 }
 
 TEST_F(ServerTest, Tls12OffersOnlyForwardSecretAeadCiphers) {
