@@ -314,6 +314,13 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
   if (c.sink == SinkKind::kStore) {
     c.store_dir = Resolve(base_dir, sink.String("store_dir", "", true));
     c.master_key_file = Resolve(base_dir, sink.String("master_key_file", "", true));
+    c.store_backend = sink.Choice("store_backend", "sqlite", {"sqlite", "postgres"}) == "postgres"
+                          ? store::BackendKind::kPostgres
+                          : store::BackendKind::kSqlite;
+    c.store_postgres = sink.String("store_postgres", "");
+    if ((c.store_backend == store::BackendKind::kPostgres) == c.store_postgres.empty()) {
+      sink.Fail("store_postgres", "is required with store_backend = \"postgres\" and only with it");
+    }
     for (const char* key :
          {"url", "server_fingerprint", "ca_file", "connect_timeout_s", "timeout_s"}) {
       sink.Refuse(key, "is only for kind = \"https\"");
@@ -336,7 +343,7 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
         static_cast<std::int64_t>(sink.Number("connect_timeout_s", 5, 0.1, 60, "seconds") * 1000));
     c.https.io_timeout = std::chrono::milliseconds(
         static_cast<std::int64_t>(sink.Number("timeout_s", 30, 0.1, 600, "seconds") * 1000));
-    for (const char* key : {"store_dir", "master_key_file"}) {
+    for (const char* key : {"store_dir", "master_key_file", "store_backend", "store_postgres"}) {
       sink.Refuse(key, "is only for kind = \"store\"");
     }
   }

@@ -19,7 +19,8 @@
 //               number up to 16; [camera].lanes, when given too, must equal their count
 //   [evidence]  dir (local copies, optional), jpeg_quality, clip, clip_before_s, clip_after_s
 //   [sink]      kind ("store" | "https"), spool_dir, spool_max_events, spool_max_mb, retry_s,
-//               batch; for "store": store_dir, master_key_file; for "https": url,
+//               batch; for "store": store_dir, master_key_file, store_backend
+//               (sqlite|postgres), store_postgres (connection string); for "https": url,
 //               server_fingerprint or ca_file (exactly one), connect_timeout_s, timeout_s
 //   [health]    log_every_s
 
@@ -35,6 +36,7 @@
 #include "camera/https_event_sink.h"
 #include "camera/read_admission.h"
 #include "core/result.h"
+#include "store/store_opener.h"
 #include "video/camera_stream.h"
 
 namespace safelane::camera {
@@ -71,7 +73,9 @@ struct CameraConfig {
   DuplicateWindowOptions duplicates;
   EvidenceOptions evidence;
   SinkKind sink = SinkKind::kStore;
-  std::filesystem::path store_dir;        // kStore
+  std::filesystem::path store_dir;  // kStore: the vault, and the SQLite database
+  store::BackendKind store_backend = store::BackendKind::kSqlite;  // kStore
+  std::string store_postgres;  // kStore with store_backend postgres: libpq connection string
   std::filesystem::path master_key_file;  // kStore
   HttpsSinkOptions https;                 // kHttps
   SpoolOptions spool;

@@ -183,6 +183,38 @@ TEST(CameraConfig, HttpsSinkMistakesAreRefusedWithTheirKey) {
       << c.error().message;
 }
 
+// [sink] kind = "store" names its backend as every command does (store/store_opener.h):
+// SQLite in store_dir by default, or PostgreSQL with its connection string.
+TEST(CameraConfig, StoreSinkBackendIsSqliteOrPostgresWithItsConnectionString) {
+  auto lite = ParseCameraConfig(kMinimal, "/etc/cams");
+  ASSERT_TRUE(lite.ok()) << lite.error().message;
+  EXPECT_EQ(lite->store_backend, store::BackendKind::kSqlite);
+  EXPECT_TRUE(lite->store_postgres.empty());
+  const std::string last = "retry_s = 0.5";
+  auto with = [&](const std::string& extra) {
+    std::string text = kMinimal;
+    text.replace(text.find(last), last.size(), last + "\n" + extra);
+    return ParseCameraConfig(text, "/etc/cams");
+  };
+  auto pg = with("store_backend = \"postgres\"\nstore_postgres = \"host=10.0.0.2 dbname=sl\"");
+  ASSERT_TRUE(pg.ok()) << pg.error().message;
+  EXPECT_EQ(pg->store_backend, store::BackendKind::kPostgres);
+  EXPECT_EQ(pg->store_postgres, "host=10.0.0.2 dbname=sl");
+  const std::pair<std::string, std::string> mistakes[] = {
+      {"store_backend = \"mysql\"",
+       "[sink].store_backend must be one of: postgres, sqlite; got \"mysql\""},
+      {"store_backend = \"postgres\"",
+       "[sink].store_postgres is required with store_backend = \"postgres\""},
+      {"store_postgres = \"host=10.0.0.2\"", "and only with it"},
+  };
+  for (const auto& [extra, message] : mistakes) {
+    auto c = with(extra);
+    ASSERT_FALSE(c.ok()) << extra;
+    EXPECT_EQ(c.error().code, ErrorCode::kBadConfig);
+    EXPECT_NE(c.error().message.find(message), std::string::npos) << c.error().message;
+  }
+}
+
 TEST(CameraConfig, MissingFileIsBadConfig) {
   auto c = LoadCameraConfig("/nonexistent/CAMERA.toml");
   ASSERT_FALSE(c.ok());

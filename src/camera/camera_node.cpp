@@ -73,7 +73,10 @@ Result<std::unique_ptr<CameraNode>> CameraNode::Create(CameraConfig config,
     if (!https) return https.error();
     sink = std::move(*https);
   } else {
-    sink = std::make_unique<StoreSink>(config.store_dir, config.master_key_file);
+    sink = std::make_unique<StoreSink>(store::StoreLocation{.backend = config.store_backend,
+                                                            .data_dir = config.store_dir,
+                                                            .postgres = config.store_postgres},
+                                       config.master_key_file);
   }
   return std::unique_ptr<CameraNode>(new CameraNode(std::move(config), reads_out,
                                                     std::move(*pipeline), std::move(*key),

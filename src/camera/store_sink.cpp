@@ -1,21 +1,22 @@
 #include "camera/store_sink.h"
 
 #include "security/master_key.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::camera {
 
 Result<store::Done> StoreSink::EnsureOpen() {
   if (ingestor_) return store::Done{};
   std::error_code ec;
-  if (!std::filesystem::is_directory(data_dir_, ec)) {
-    return Error(ErrorCode::kIo, "store unreachable: no data directory " + data_dir_.string());
+  if (!std::filesystem::is_directory(where_.data_dir, ec)) {
+    return Error(ErrorCode::kIo,
+                 "store unreachable: no data directory " + where_.data_dir.string());
   }
   auto master = security::LoadMasterKey(master_key_file_);
   if (!master) return Error(ErrorCode::kIo, "store unreachable: " + master.error().message);
-  auto db = store::SqliteStore::Open(data_dir_, clock_, {.create = false});
+  auto db = store::OpenStore(where_, clock_);
   if (!db) return Error(ErrorCode::kIo, "store unreachable: " + db.error().message);
-  auto vault = store::EvidenceVault::Open(data_dir_ / "vault", *master);
+  auto vault = store::EvidenceVault::Open(where_.data_dir / "vault", *master);
   if (!vault) return Error(ErrorCode::kIo, "store unreachable: " + vault.error().message);
   store_ = std::move(*db);
   vault_ = std::make_unique<store::EvidenceVault>(std::move(*vault));

@@ -12,13 +12,22 @@
 #include "store/evidence_vault.h"
 #include "store/ingestor.h"
 #include "store/store.h"
+#include "store/store_opener.h"
 
 namespace safelane::camera {
 
 class StoreSink final : public EventSink {
  public:
+  // The store as store_opener.h opens it for every command (where.create is ignored: the
+  // sink never creates a store); the vault is where.data_dir/vault with either backend.
+  StoreSink(store::StoreLocation where, std::filesystem::path master_key_file)
+      : where_(std::move(where)), master_key_file_(std::move(master_key_file)) {
+    where_.create = false;
+  }
+  // The SQLite store in data_dir.
   StoreSink(std::filesystem::path data_dir, std::filesystem::path master_key_file)
-      : data_dir_(std::move(data_dir)), master_key_file_(std::move(master_key_file)) {}
+      : StoreSink(store::StoreLocation{.data_dir = std::move(data_dir), .postgres = {}},
+                  std::move(master_key_file)) {}
 
   Result<std::vector<store::IngestResult>> Send(
       std::span<const store::IncomingEvent> batch) override;
@@ -26,7 +35,7 @@ class StoreSink final : public EventSink {
  private:
   Result<store::Done> EnsureOpen();
 
-  std::filesystem::path data_dir_;
+  store::StoreLocation where_;
   std::filesystem::path master_key_file_;
   store::SystemClock clock_;
   std::unique_ptr<store::Store> store_;

@@ -24,7 +24,7 @@
 #include "cli/command.h"
 #include "security/ed25519.h"
 #include "security/master_key.h"
-#include "store/sqlite_store.h"
+#include "store/store_opener.h"
 
 namespace safelane::cli {
 namespace {
@@ -69,7 +69,11 @@ int RunRegister(const camera::CameraConfig& config) {
     return Fail(master.error(), 2);
   }
   const store::SystemClock clock;
-  auto db = store::SqliteStore::Open(config.store_dir, clock, {.create = false});
+  auto db = store::OpenStore({.backend = config.store_backend,
+                              .data_dir = config.store_dir,
+                              .postgres = config.store_postgres,
+                              .create = false},
+                             clock);
   if (!db) return Fail(db.error(), 2);
   store::Camera cam;
   cam.id = config.camera.id;
