@@ -12,6 +12,7 @@ SET is one of:
   openimages-test  real scene photos, plate boxes (and text where plate-text.csv has it)
   openimages-valid the same for the validation split
   kaggle           real car photos with plate boxes (partly used in detector training!)
+  eu-check         38 hand-read EU crops (training/reader/eu_check.csv): the only EU text
 
 Crop lines:  {"image": PATH, "crop": true, "text": "ABC1234"}
 Scene lines: {"image": PATH, "plates": [{"box": [x, y, w, h], "text": "..." | null}]}
@@ -86,10 +87,19 @@ def kaggle_lines():
         yield {"image": image, "plates": plates}
 
 
+def eu_check_lines():
+    csv_path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                            "training", "reader", "eu_check.csv")
+    rows = [r for r in open(csv_path) if not r.startswith("#")]
+    for r in csv.DictReader(rows):
+        yield {"image": os.path.join(str(data_dir()), "plates", "crops-eu", r["file"]), "crop": True, "text": r["text"]}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("set", choices=["br-test", "br-test-photos", "br-test-rendered", "br-test-noisy",
-                                    "us-test", "openimages-test", "openimages-valid", "kaggle"])
+                                    "us-test", "openimages-test", "openimages-valid", "kaggle",
+                                    "eu-check"])
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     lines = {
@@ -101,6 +111,7 @@ def main():
         "openimages-test": lambda: openimages_lines("test"),
         "openimages-valid": lambda: openimages_lines("valid"),
         "kaggle": kaggle_lines,
+        "eu-check": eu_check_lines,
     }[args.set]()
     count = 0
     with open(args.out, "w") as f:

@@ -7,7 +7,7 @@ build="${1:-build}"
 out="${2:-/tmp/safelane-accuracy}"
 py=/usr/bin/python3
 mkdir -p "$out"
-sets="br-test br-test-photos br-test-rendered br-test-noisy us-test openimages-test openimages-valid"
+sets="br-test br-test-photos br-test-rendered br-test-noisy us-test eu-check openimages-test openimages-valid"
 for set in $sets; do
   $py bench/make_labels.py "$set" --out "$out/$set.jsonl" >/dev/null
 done

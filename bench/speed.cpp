@@ -65,16 +65,25 @@ int main(int argc, char** argv) {
   int repeat = 10;
   int threads = 1;
   bool as_json = false;
+  safelane::vision::RecognizerOptions options;
   app.add_option("labels", labels_path, "labels.jsonl of bench frames")
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--repeat", repeat, "timed runs per frame")->default_val(10);
   app.add_option("--threads", threads, "inference threads")->default_val(1);
+  options.second_view_margin_x = safelane::vision::kStillImageSecondView;
+  options.second_view_margin_y = safelane::vision::kStillImageSecondView;
+  app.add_option("--second-view-x", options.second_view_margin_x,
+                 "margin of the second crop read per plate (0 with --second-view-y 0: none)")
+      ->default_val(options.second_view_margin_x);
+  app.add_option("--second-view-y", options.second_view_margin_y,
+                 "height margin of the second crop")
+      ->default_val(options.second_view_margin_y);
   app.add_flag("--json", as_json, "print JSON");
   CLI11_PARSE(app, argc, argv);
 
   cv::setNumThreads(threads);
-  auto recognizer = safelane::vision::PlateRecognizer::Create({});
+  auto recognizer = safelane::vision::PlateRecognizer::Create(options);
   if (!recognizer) {
     std::cerr << recognizer.error().message << "\n";
     return 2;

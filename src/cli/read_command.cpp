@@ -151,6 +151,9 @@ void RegisterReadCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--threshold", args->options.detector.threshold, "Minimum plate detection score")
       ->check(CLI::Range(0.01, 0.99))
       ->default_val(args->options.detector.threshold);
+  // Still images get the second, wider view of each plate (docs/accuracy.md).
+  args->options.second_view_margin_x = vision::kStillImageSecondView;
+  args->options.second_view_margin_y = vision::kStillImageSecondView;
   cmd->add_option("images", args->images, "Image files (JPEG, PNG, BMP, WebP)")->required();
   cmd->callback([args, &exit_code] { exit_code = Run(*args); });
 }

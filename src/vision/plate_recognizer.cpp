@@ -35,7 +35,8 @@ Result<PlateRecognizer> PlateRecognizer::Create(RecognizerOptions options) {
                  fmt::format("unknown country '{}' (known: auto{})", options.country, known));
   }
   const auto margin_ok = [](float m) { return m >= 0.0F && m <= 0.5F; };
-  if (!margin_ok(options.crop_margin_x) || !margin_ok(options.crop_margin_y)) {
+  if (!margin_ok(options.crop_margin_x) || !margin_ok(options.crop_margin_y) ||
+      !margin_ok(options.second_view_margin_x) || !margin_ok(options.second_view_margin_y)) {
     return Error(ErrorCode::kBadConfig, "crop margins must be within 0..0.5");
   }
   if (options.top_n < 1 || options.top_n > 20) {
@@ -82,16 +83,26 @@ Result<std::vector<PlateRead>> PlateRecognizer::ReadDetections(
   // Batch every crop (and mode) into one reader call: one network pass per frame.
   std::vector<cv::Mat> inputs;
   std::vector<std::pair<std::size_t, std::size_t>> input_range;  // per detection
+  const auto add_view = [&](const cv::Rect& r) {
+    const cv::Mat crop = frame_bgr(r);
+    inputs.push_back(PrepareReaderInput(crop, ReadMode::kOneLine));
+    if (static_cast<double>(r.width) / r.height < kOneLineOnlyAspect) {
+      inputs.push_back(PrepareReaderInput(crop, ReadMode::kTwoLine));
+    }
+  };
+  const bool second_view =
+      options_.second_view_margin_x > 0.0F || options_.second_view_margin_y > 0.0F;
   for (const auto& d : detections) {
+    const std::size_t first = inputs.size();
     const cv::Rect r =
         CropRect(d.box, frame_bgr.size(), options_.crop_margin_x, options_.crop_margin_y);
-    const std::size_t first = inputs.size();
     if (r.width >= 2 && r.height >= 2) {
-      const cv::Mat crop = frame_bgr(r);
-      inputs.push_back(PrepareReaderInput(crop, ReadMode::kOneLine));
-      if (static_cast<double>(r.width) / r.height < kOneLineOnlyAspect) {
-        inputs.push_back(PrepareReaderInput(crop, ReadMode::kTwoLine));
-      }
+      add_view(r);
+      // A second view clipped to the same pixels (a box at the frame's edges, ReadCrop)
+      // would only repeat the first.
+      const cv::Rect wide = CropRect(d.box, frame_bgr.size(), options_.second_view_margin_x,
+                                     options_.second_view_margin_y);
+      if (second_view && wide != r) add_view(wide);
     }
     input_range.emplace_back(first, inputs.size());
   }
