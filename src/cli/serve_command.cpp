@@ -2,7 +2,9 @@
 // Settings come from the declared schema (src/server/serve_config.h): an optional JSON
 // file (--config) and flags of the same names; unknown keys are refused.
 
+#include <pwd.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -20,6 +22,7 @@
 #include "security/account_service.h"
 #include "security/master_key.h"
 #include "security/sodium_init.h"
+#include "server/config_audit.h"
 #include "server/https_server.h"
 #include "server/request_schema.h"
 #include "server/serve_config.h"
@@ -104,6 +107,14 @@ int RunServe(const ServeArgs& args) {
       **db, std::filesystem::path(config->data) / store::kAuditHeadFile, clock.Now());
   if (!head.ok()) return fail(head.error());
   if (*head) std::cout << "audit head was missing: written, and recorded in the audit log\n";
+  // Settings come from files and flags outside the API, so the server audits their
+  // changes itself (server/config_audit.h), naming the host account that started it.
+  const passwd* user = ::getpwuid(::geteuid());
+  auto settings_changed = server::AuditSettingsChange(
+      **db, server::RecordedServeSettings(*config),
+      std::string("local:") + (user ? user->pw_name : "unknown"), clock.Now());
+  if (!settings_changed.ok()) return fail(settings_changed.error());
+  if (*settings_changed) std::cout << "settings changed since the last start: audited\n";
   auto vault = store::EvidenceVault::Open(std::filesystem::path(config->data) / "vault", *master);
   if (!vault.ok()) return fail(vault.error());
   // The installer's sandbox: a store and vault of its own that never mix with real data
