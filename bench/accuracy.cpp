@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 
+#include "second_view_flags.h"
 #include "vision/image_decoder.h"
 #include "vision/plate_recognizer.h"
 
@@ -140,14 +141,7 @@ int main(int argc, char** argv) {
       ->default_val(options.crop_margin_x);
   app.add_option("--margin-y", options.crop_margin_y, "crop margin, fraction of box height")
       ->default_val(options.crop_margin_y);
-  options.second_view_margin_x = safelane::vision::kStillImageSecondView;
-  options.second_view_margin_y = safelane::vision::kStillImageSecondView;
-  app.add_option("--second-view-x", options.second_view_margin_x,
-                 "margin of a second, wider crop read beside the first (0 = none)")
-      ->default_val(options.second_view_margin_x);
-  app.add_option("--second-view-y", options.second_view_margin_y,
-                 "height margin of the second crop")
-      ->default_val(options.second_view_margin_y);
+  safelane::bench::AddSecondViewFlags(app, options);
   app.add_option("--errors", max_errors, "misreads to list")->default_val(20);
   app.add_flag("--json", as_json, "print the result as JSON");
   CLI11_PARSE(app, argc, argv);

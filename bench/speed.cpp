@@ -22,6 +22,7 @@
 #include <opencv2/core.hpp>
 #include <thread>
 
+#include "second_view_flags.h"
 #include "vision/image_decoder.h"
 #include "vision/plate_recognizer.h"
 
@@ -71,14 +72,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--repeat", repeat, "timed runs per frame")->default_val(10);
   app.add_option("--threads", threads, "inference threads")->default_val(1);
-  options.second_view_margin_x = safelane::vision::kStillImageSecondView;
-  options.second_view_margin_y = safelane::vision::kStillImageSecondView;
-  app.add_option("--second-view-x", options.second_view_margin_x,
-                 "margin of the second crop read per plate (0 with --second-view-y 0: none)")
-      ->default_val(options.second_view_margin_x);
-  app.add_option("--second-view-y", options.second_view_margin_y,
-                 "height margin of the second crop")
-      ->default_val(options.second_view_margin_y);
+  safelane::bench::AddSecondViewFlags(app, options);
   app.add_flag("--json", as_json, "print JSON");
   CLI11_PARSE(app, argc, argv);
 
