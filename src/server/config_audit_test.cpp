@@ -46,9 +46,9 @@ class ConfigAuditTest : public ::testing::Test {
 TEST_F(ConfigAuditTest, AChangeIsAuditedOnceWithTheKeysThatChangedAndARestartIsNot) {
   ASSERT_EQ(Start({{"data", "/srv/a"}}).value(), true);
   ASSERT_EQ(Start({{"data", "/srv/a"}}).value(), false);  // the same settings: nothing
-  ASSERT_EQ(Start({{"data", "/srv/a"}, {"retention_unmatched_reads_h", 24}, {"threads", 2}})
-                .value(),
-            true);
+  ASSERT_EQ(
+      Start({{"data", "/srv/a"}, {"retention_unmatched_reads_h", 24}, {"threads", 2}}).value(),
+      true);
   const auto changes = Changes();
   ASSERT_EQ(changes.size(), 2U);
   EXPECT_EQ(changes[0].action, "config.changed");
