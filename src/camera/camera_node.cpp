@@ -53,11 +53,7 @@ Result<std::unique_ptr<CameraNode>> CameraNode::Create(CameraConfig config,
   auto key = LoadCameraKey(config.signing_key_file);
   if (!key) return key.error();
   if (auto ok = ValidateDuplicateWindowOptions(config.duplicates); !ok) return ok.error();
-  if (config.admission.min_plate_chars < 1 || config.admission.min_plate_chars > 16 ||
-      !(config.admission.min_unfit_confidence >= 0 && config.admission.min_unfit_confidence <= 1)) {
-    return Error(ErrorCode::kBadConfig,
-                 "min_plate_chars must be in 1..16 and min_unfit_confidence in [0, 1]");
-  }
+  if (auto ok = ValidateReadAdmissionOptions(config.admission); !ok) return ok.error();
   auto pipeline = CameraPipeline::Create(config.pipeline);
   if (!pipeline) return pipeline.error();
   auto spool = EventSpool::Open(config.spool);

@@ -6,6 +6,15 @@
 
 namespace safelane::camera {
 
+Result<std::monostate> ValidateReadAdmissionOptions(const ReadAdmissionOptions& o) {
+  if (o.min_plate_chars < 1 || o.min_plate_chars > 16 ||
+      !(o.min_unfit_confidence >= 0 && o.min_unfit_confidence <= 1)) {
+    return Error(ErrorCode::kBadConfig,
+                 "min_plate_chars must be in 1..16 and min_unfit_confidence in [0, 1]");
+  }
+  return std::monostate{};
+}
+
 std::string WhyNotARead(const PlateVote& vote, const ReadAdmissionOptions& options) {
   if (static_cast<int>(vote.text.size()) < options.min_plate_chars) {
     return "shorter than " + std::to_string(options.min_plate_chars) + " characters";

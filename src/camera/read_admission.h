@@ -18,8 +18,10 @@
 
 #include <span>
 #include <string>
+#include <variant>
 
 #include "camera/plate_voter.h"
+#include "core/result.h"
 #include "vision/plate_format_catalog.h"
 
 namespace safelane::camera {
@@ -28,6 +30,9 @@ struct ReadAdmissionOptions {
   int min_plate_chars = 6;             // 1..16 characters
   double min_unfit_confidence = 0.07;  // [0, 1]
 };
+
+// kBadConfig when an option is outside the bounds above.
+Result<std::monostate> ValidateReadAdmissionOptions(const ReadAdmissionOptions& options);
 
 // "" when the vote is a read; otherwise why it is not, for the log.
 std::string WhyNotARead(const PlateVote& vote, const ReadAdmissionOptions& options);

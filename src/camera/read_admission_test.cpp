@@ -31,6 +31,18 @@ TEST(ReadAdmission, FragmentsAndUnfitLowConfidenceTextsAreNotReads) {
   EXPECT_EQ(WhyNotARead(Vote("A", 0.9, true), {.min_plate_chars = 1}), "");
 }
 
+TEST(ReadAdmission, OptionsOutsideTheirBoundsAreRefused) {
+  EXPECT_TRUE(ValidateReadAdmissionOptions({}).ok());
+  for (const ReadAdmissionOptions bad : {ReadAdmissionOptions{.min_plate_chars = 0},
+                                         ReadAdmissionOptions{.min_plate_chars = 17},
+                                         ReadAdmissionOptions{.min_unfit_confidence = -0.1},
+                                         ReadAdmissionOptions{.min_unfit_confidence = 1.5}}) {
+    auto checked = ValidateReadAdmissionOptions(bad);
+    ASSERT_FALSE(checked.ok());
+    EXPECT_EQ(checked.error().code, ErrorCode::kBadConfig);
+  }
+}
+
 TEST(ReadAdmission, ShortestPlateComesFromTheExpectedCountriesFormats) {
   const auto& catalog = vision::PlateFormatCatalog::Builtin();
   // Uzbekistan: CMD123 (diplomatic head of mission) is the shortest fixed format; vanity
