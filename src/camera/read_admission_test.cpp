@@ -33,10 +33,10 @@ TEST(ReadAdmission, FragmentsAndUnfitLowConfidenceTextsAreNotReads) {
 
 TEST(ReadAdmission, OptionsOutsideTheirBoundsAreRefused) {
   EXPECT_TRUE(ValidateReadAdmissionOptions({}).ok());
-  for (const ReadAdmissionOptions bad : {ReadAdmissionOptions{.min_plate_chars = 0},
-                                         ReadAdmissionOptions{.min_plate_chars = 17},
-                                         ReadAdmissionOptions{.min_unfit_confidence = -0.1},
-                                         ReadAdmissionOptions{.min_unfit_confidence = 1.5}}) {
+  for (const ReadAdmissionOptions bad :
+       {ReadAdmissionOptions{.min_plate_chars = 0}, ReadAdmissionOptions{.min_plate_chars = 17},
+        ReadAdmissionOptions{.min_unfit_confidence = -0.1},
+        ReadAdmissionOptions{.min_unfit_confidence = 1.5}}) {
     auto checked = ValidateReadAdmissionOptions(bad);
     ASSERT_FALSE(checked.ok());
     EXPECT_EQ(checked.error().code, ErrorCode::kBadConfig);
