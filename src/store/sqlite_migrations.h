@@ -13,7 +13,8 @@ namespace safelane::store::sqlite {
 // The version the newest migration brings a database to.
 int LatestSchemaVersion();
 
-// Applies the missing migrations; returns the version the database is at afterwards.
-Result<int> ApplyMigrations(Database& db, TimePoint now);
+// Applies the missing migrations up to `up_to` (tests build an older schema with it);
+// returns the version the database is at afterwards.
+Result<int> ApplyMigrations(Database& db, TimePoint now, int up_to = LatestSchemaVersion());
 
 }  // namespace safelane::store::sqlite

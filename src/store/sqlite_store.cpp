@@ -13,6 +13,7 @@
 #include "security/bytes.h"
 #include "store/camera_rows.h"
 #include "store/geo.h"
+#include "store/sqlite_evidence_refs.h"
 #include "store/sqlite_migrations.h"
 #include "store/validation.h"
 
@@ -464,10 +465,24 @@ Result<bool> SqliteStore::IsEvidenceReferenced(const std::string& sha256) {
   if (!address || address->size() != 32) {
     return Error(ErrorCode::kBadRequest, "not a SHA-256 content address: '" + sha256 + "'");
   }
-  auto s = db_.Prepare("SELECT 1 FROM read_evidence WHERE sha256 = ? LIMIT 1");
+  auto s = db_.Prepare(std::string(sqlite::kEvidenceBuckets) + sqlite::EvidenceRowsNaming("?1") +
+                       " LIMIT 1");
   if (!s) return s.error();
   s->Bind(1, security::ByteSpan(*address));
   return s->Step();
+}
+
+Result<std::string> SqliteStore::ExplainEvidenceReferenced() {
+  auto s = db_.Prepare(std::string("EXPLAIN QUERY PLAN ") + sqlite::kEvidenceBuckets +
+                       sqlite::EvidenceRowsNaming("?1") + " LIMIT 1");
+  if (!s) return s.error();
+  std::string plan;
+  for (;;) {
+    auto row = s->Step();
+    if (!row) return row.error();
+    if (!*row) return plan;
+    plan += s->Text(3) + "\n";
+  }
 }
 
 }  // namespace safelane::store

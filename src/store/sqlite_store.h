@@ -96,6 +96,9 @@ class SqliteStore final : public Store {
   // SQLite's query plan for a search, one step a line: lets tests prove that a wildcard
   // with a fixed prefix is served by the plate index, not a full scan.
   Result<std::string> ExplainSearch(const ReadQuery& query);
+  // The same for IsEvidenceReferenced: proves each bucket is one probe of the address
+  // index (sqlite_evidence_refs.h), not a scan.
+  Result<std::string> ExplainEvidenceReferenced();
 
  private:
   SqliteStore(sqlite::Database db, std::shared_ptr<const security::SigningKey> audit_signer);

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "security/bytes.h"
+#include "store/sqlite_evidence_refs.h"
 #include "store/sqlite_store.h"
 
 namespace safelane::store {
@@ -64,9 +65,9 @@ Result<PurgeReport> SqliteStore::PurgeExpired(const RetentionCutoffs& cutoffs) {
         !r) {
       return r.error();
     }
-    auto unused = db_.Prepare(
-        "SELECT p.sha256 FROM temp.purge_evidence p WHERE NOT EXISTS"
-        " (SELECT 1 FROM read_evidence e WHERE e.sha256 = p.sha256)");
+    auto unused = db_.Prepare(std::string(sqlite::kEvidenceBuckets) +
+                              "SELECT p.sha256 FROM temp.purge_evidence p WHERE NOT EXISTS (" +
+                              sqlite::EvidenceRowsNaming("p.sha256") + ")");
     if (!unused) return unused.error();
     std::vector<std::string> chunk_released;
     for (;;) {

@@ -4,17 +4,25 @@
 //
 //   safelane-store-bench --reads 1000000 [--batch 1000] [--queries 1000] [--json]
 //                        [--backend sqlite|postgres --postgres CONNINFO] [--bulk-load]
+//                        [--event-ids camera|sequential]
 //
 // Two ingest paths are timed:
 //   store:    Store::InsertReads, the database part (each read with one evidence ref);
-//             capture times advance as a live feed's do, or scatter (--random-times)
+//             capture times advance as a live feed's do, or scatter (--random-times);
+//             event ids are named as cameras name them ("<camera>-<ms>-t<track>", so
+//             each camera's ids ascend on their own) or as one global counter
+//             (--event-ids sequential: one insertion point in the event-id index)
 //   verified: Ingestor end to end on a smaller sample: manifest parse, Ed25519 check,
 //             SHA-256 of a 2 KiB evidence object, vault encryption, database
 // --bulk-load (SQLite) replaces the store ingest with bulk_read_load.h (indexes dropped,
 // rebuilt after the load), to reach 10-100 million reads in reasonable time: the queries
 // then run on the store's own schema and indexes, but no ingest rate is measured.
 // Queries: journey (7 days), wildcard with a fixed prefix, exact plate, one hour of all
-// reads, one camera's day, cameras near a point.
+// reads, one camera's day, cameras near a point, and whether an evidence address no read
+// names is referenced (the retention purge's and the ingest undo's worst case).
+// Last, the retention purge of the reads captured in the first --purge-days days (a tenth
+// of them with the default 3 of 30), timed: what every unmatched read costs again when it
+// expires.
 // Everything lives in a fresh temporary directory, removed at the end unless --keep.
 
 #include <fmt/format.h>
@@ -70,6 +78,8 @@ struct BenchArgs {
   bool random_times = false;
   bool sync_each_commit = false;
   bool bulk_load = false;
+  bool sequential_event_ids = false;  // --event-ids sequential
+  int purge_days = 3;                 // 0: no purge
   std::string backend = "sqlite";
   std::string postgres;  // connection string of an empty database (postgres backend)
 };
@@ -212,13 +222,17 @@ int Run(const BenchArgs& args) {
   // Read number `next`, drawn from rng (so reads must be made in order).
   auto make_read = [&](std::int64_t next) {
     ReadEvent e;
-    e.event_id = fmt::format("ev-{:010}", next);
     e.camera_id = fmt::format("cam-{:04}", camera_pick(rng));
     // Cameras report as they see: capture times advance through the 30 days, with up to
     // a minute of jitter (late uploads). --random-times scatters them instead.
     e.captured_at = args.random_times
                         ? kStart + milliseconds(time_pick(rng))
                         : kStart + milliseconds(next * (kSpanMs / args.reads) + jitter_pick(rng));
+    // As camera/read_event_signer.cpp names them: camera, capture millisecond, track (here
+    // the read's number, which keeps every id unique).
+    e.event_id = args.sequential_event_ids
+                     ? fmt::format("ev-{:010}", next)
+                     : fmt::format("{}-{}-t{}", e.camera_id, ToMillis(e.captured_at), next);
     e.plate = plates[plate_pick(rng)];
     e.confidence = 0.9;
     e.country = "uz";
@@ -230,6 +244,7 @@ int Run(const BenchArgs& args) {
   };
   std::vector<SignedRead> batch;
   std::vector<double> batch_seconds;
+  std::vector<double> batch_cpu_seconds;
   const auto ingest_start = SteadyClock::now();
   double ingest_cpu_s = 0;  // inside InsertReads only, not generating the reads
   BulkLoadReport bulk;
@@ -257,6 +272,7 @@ int Run(const BenchArgs& args) {
     const double c0 = CpuSeconds();
     auto outcomes = (*store)->InsertReads(batch, clock.Now());
     ingest_cpu_s += CpuSeconds() - c0;
+    batch_cpu_seconds.push_back(CpuSeconds() - c0);
     batch_seconds.push_back(Seconds(SteadyClock::now() - t0).count());
     if (!outcomes) {
       std::cerr << "safelane-store-bench: " << outcomes.error().message << "\n";
@@ -267,9 +283,11 @@ int Run(const BenchArgs& args) {
   const std::size_t tenth = std::max<std::size_t>(1, batch_seconds.size() / 10);
   double first_s = 0;
   double last_s = 0;
+  double last_cpu_s = 0;  // the sustained rate: the store already holds nine tenths
   for (std::size_t i = 0; i < tenth && i < batch_seconds.size(); ++i) {
     first_s += batch_seconds[i];
     last_s += batch_seconds[batch_seconds.size() - 1 - i];
+    last_cpu_s += batch_cpu_seconds[batch_cpu_seconds.size() - 1 - i];
   }
   const double reads_per_tenth =
       batch_seconds.empty() ? 0 : static_cast<double>(args.reads) / batch_seconds.size() * tenth;
@@ -281,6 +299,7 @@ int Run(const BenchArgs& args) {
   QueryTimes hours_of_reads;
   QueryTimes camera_days;
   QueryTimes nears;
+  QueryTimes evidence_checks;
   std::uniform_int_distribution<std::int64_t> window_pick(0, kSpanMs - 7LL * 24 * 3600 * 1000);
   std::uniform_real_distribution<double> offset_deg(-0.02, 0.02);
   for (int q = 0; q < args.queries; ++q) {
@@ -308,6 +327,13 @@ int Run(const BenchArgs& args) {
           nears.Time([&] {
             return RowCount(s.CamerasNear(camera.latitude + offset_deg(rng),
                                           camera.longitude + offset_deg(rng), 1000, 50));
+          }),
+          // An address no read names: every place it could be listed is looked at.
+          evidence_checks.Time([&]() -> Result<std::size_t> {
+            const std::string absent = fmt::format("absent-{}", q);
+            auto used = s.IsEvidenceReferenced(security::Sha256Hex(security::AsBytes(absent)));
+            if (!used) return used.error();
+            return std::size_t{*used ? 1U : 0U};
           })}) {
       if (!r) {
         std::cerr << "safelane-store-bench: " << r.error().message << "\n";
@@ -376,23 +402,58 @@ int Run(const BenchArgs& args) {
     db_bytes = DatabaseBytes(dir / "data");
   }
 
+  // --- retention purge: the oldest reads, as the retention job removes them ----------
+  PurgeReport purged;
+  double purge_s = 0;
+  double purge_cpu_s = 0;
+  if (args.purge_days > 0) {
+    store = open_store();
+    if (!store) {
+      std::cerr << "safelane-store-bench: " << store.error().message << "\n";
+      return 2;
+    }
+    const auto t0 = SteadyClock::now();
+    const double c0 = CpuSeconds();
+    auto report =
+        (*store)->PurgeExpired({.unmatched_reads_before = kStart + hours(24 * args.purge_days),
+                                .closed_violations_before = kStart});
+    purge_cpu_s = CpuSeconds() - c0;
+    purge_s = Seconds(SteadyClock::now() - t0).count();
+    if (!report) {
+      std::cerr << "safelane-store-bench: " << report.error().message << "\n";
+      return 1;
+    }
+    purged = std::move(*report);
+    store->reset();
+  }
+
   const double mib_per_million = static_cast<double>(db_bytes) / (1 << 20) /
                                  (static_cast<double>(args.reads + args.verified) / 1e6);
   // One entry per query kind: its JSON key prefix, its text label and its times.
-  const std::pair<const char*, const QueryTimes*> kinds[] = {
-      {"journey", &journeys},    {"wildcard", &wildcards},     {"exact", &exacts},
-      {"hour", &hours_of_reads}, {"camera_day", &camera_days}, {"near", &nears}};
+  const std::pair<const char*, const QueryTimes*> kinds[] = {{"journey", &journeys},
+                                                             {"wildcard", &wildcards},
+                                                             {"exact", &exacts},
+                                                             {"hour", &hours_of_reads},
+                                                             {"camera_day", &camera_days},
+                                                             {"near", &nears},
+                                                             {"evidence_absent", &evidence_checks}};
   static const char* kLabels[] = {"journey (7 days)", "wildcard 01A*BC",   "exact plate",
-                                  "one hour, all",    "one camera, a day", "cameras near"};
+                                  "one hour, all",    "one camera, a day", "cameras near",
+                                  "evidence unused?"};
   if (args.json_output) {
     nlohmann::json out = {{"reads", args.reads},
                           {"batch", args.batch},
+                          {"event_ids", args.sequential_event_ids ? "sequential" : "camera"},
                           {"bulk_load", args.bulk_load},
                           {"db_bytes", db_bytes},
                           {"db_mib_per_million_reads", mib_per_million},
                           {"verified_events", args.verified},
                           {"verified_ingest_events_per_s", verified_rate},
-                          {"verified_ingest_events_per_cpu_s", verified_cpu_rate}};
+                          {"verified_ingest_events_per_cpu_s", verified_cpu_rate},
+                          {"purge_reads_deleted", purged.reads_deleted},
+                          {"purge_evidence_released", purged.evidence_released.size()},
+                          {"purge_wall_s", purge_s},
+                          {"purge_cpu_s", purge_cpu_s}};
     if (args.bulk_load) {
       out["bulk_load_wall_s"] = bulk.load_wall_s;
       out["bulk_load_cpu_s"] = bulk.load_cpu_s;
@@ -403,6 +464,7 @@ int Run(const BenchArgs& args) {
       out["ingest_reads_per_cpu_s"] = args.reads / ingest_cpu_s;
       out["ingest_first_tenth_reads_per_s"] = reads_per_tenth / first_s;
       out["ingest_last_tenth_reads_per_s"] = reads_per_tenth / last_s;
+      out["ingest_last_tenth_reads_per_cpu_s"] = reads_per_tenth / last_cpu_s;
     }
     for (const auto& [key, times] : kinds) {
       const Latency wall = times->Wall();
@@ -427,9 +489,10 @@ int Run(const BenchArgs& args) {
     } else {
       std::cout << fmt::format(
           "store ingest          {:.0f} reads/s wall, {:.0f} reads per CPU-second (batches of "
-          "{});\n                      wall rate first tenth {:.0f}/s, last tenth {:.0f}/s\n",
+          "{});\n                      wall rate first tenth {:.0f}/s, last tenth {:.0f}/s; last "
+          "tenth {:.0f} reads per CPU-second\n",
           args.reads / ingest_s, args.reads / ingest_cpu_s, args.batch, reads_per_tenth / first_s,
-          reads_per_tenth / last_s);
+          reads_per_tenth / last_s, reads_per_tenth / last_cpu_s);
     }
     std::cout << fmt::format("database size         {:.1f} MiB ({:.1f} MiB per million reads)\n",
                              static_cast<double>(db_bytes) / (1 << 20), mib_per_million);
@@ -446,6 +509,11 @@ int Run(const BenchArgs& args) {
         "verified ingest       {:.0f} events/s wall, {:.0f} per CPU-second ({} events, 2 KiB "
         "evidence each)\n",
         verified_rate, verified_cpu_rate, args.verified);
+    std::cout << fmt::format(
+        "retention purge       {} reads, {} objects released: {:.2f} s wall, {:.2f} CPU-s "
+        "(reads captured in the first {} days)\n",
+        purged.reads_deleted, purged.evidence_released.size(), purge_s, purge_cpu_s,
+        args.purge_days);
   }
   if (!args.keep && args.dir.empty()) {
     std::error_code ec;
@@ -482,6 +550,13 @@ int Main(int argc, char** argv) {
   app.add_flag("--bulk-load", args.bulk_load,
                "SQLite: load the reads with the read indexes dropped and rebuilt after "
                "(bulk_read_load.h), to time queries at 10-100 million reads; no ingest rate");
+  app.add_option("--purge-days", args.purge_days,
+                 "Purge the reads of the first N days at the end, timed (0: none)")
+      ->check(CLI::Range(0, 30));
+  std::string event_ids = "camera";
+  app.add_option("--event-ids", event_ids,
+                 "Event ids as cameras name them (camera) or one global counter (sequential)")
+      ->check(CLI::IsMember({"camera", "sequential"}));
   app.add_flag("--json", args.json_output, "One JSON line");
   app.add_option("--seed", args.seed, "Random seed");
   app.add_option("--cache-mib", args.cache_mib, "SQLite page cache, MiB")
@@ -493,6 +568,7 @@ int Main(int argc, char** argv) {
   app.add_option("--postgres", args.postgres,
                  "PostgreSQL connection string of an empty database (password in ~/.pgpass)");
   CLI11_PARSE(app, argc, argv);
+  args.sequential_event_ids = event_ids == "sequential";
   if (args.bulk_load && args.backend != "sqlite") {
     std::cerr << "safelane-store-bench: --bulk-load loads SQLite files only\n";
     return 2;
