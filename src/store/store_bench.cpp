@@ -17,6 +17,8 @@
 // --bulk-load (SQLite) replaces the store ingest with bulk_read_load.h (indexes dropped,
 // rebuilt after the load), to reach 10-100 million reads in reasonable time: the queries
 // then run on the store's own schema and indexes, but no ingest rate is measured.
+// --preload N (SQLite) bulk-loads N reads that way first and then times the ingest of
+// --reads more: the rate into a store that already holds N.
 // Queries: journey (7 days), wildcard with a fixed prefix, exact plate, one hour of all
 // reads, one camera's day, cameras near a point, and whether an evidence address no read
 // names is referenced (the retention purge's and the ingest undo's worst case).
@@ -78,6 +80,7 @@ struct BenchArgs {
   bool random_times = false;
   bool sync_each_commit = false;
   bool bulk_load = false;
+  std::int64_t preload = 0;           // reads bulk-loaded before the timed ingest
   bool sequential_event_ids = false;  // --event-ids sequential
   int purge_days = 3;                 // 0: no purge
   std::string backend = "sqlite";
@@ -205,7 +208,9 @@ int Run(const BenchArgs& args) {
     keys.push_back(std::move(*key));
     cameras.push_back(cam);
   }
-  const std::int64_t plate_count = std::max<std::int64_t>(1, args.reads / args.reads_per_plate);
+  // Every read the store gets, preloaded or ingested (capture times spread over all).
+  const std::int64_t total = args.preload + args.reads;
+  const std::int64_t plate_count = std::max<std::int64_t>(1, total / args.reads_per_plate);
   std::vector<std::string> plates;
   plates.reserve(plate_count);
   for (std::int64_t i = 0; i < plate_count; ++i) plates.push_back(RandomPlate(rng));
@@ -227,7 +232,7 @@ int Run(const BenchArgs& args) {
     // a minute of jitter (late uploads). --random-times scatters them instead.
     e.captured_at = args.random_times
                         ? kStart + milliseconds(time_pick(rng))
-                        : kStart + milliseconds(next * (kSpanMs / args.reads) + jitter_pick(rng));
+                        : kStart + milliseconds(next * (kSpanMs / total) + jitter_pick(rng));
     // As camera/read_event_signer.cpp names them: camera, capture millisecond, track (here
     // the read's number, which keeps every id unique).
     e.event_id = args.sequential_event_ids
@@ -245,13 +250,13 @@ int Run(const BenchArgs& args) {
   std::vector<SignedRead> batch;
   std::vector<double> batch_seconds;
   std::vector<double> batch_cpu_seconds;
-  const auto ingest_start = SteadyClock::now();
-  double ingest_cpu_s = 0;  // inside InsertReads only, not generating the reads
   BulkLoadReport bulk;
-  if (args.bulk_load) {
+  if (args.bulk_load || args.preload > 0) {
     store->reset();  // the load needs the file to itself
-    auto loaded = BulkLoadReads(dir / "data" / SqliteStore::kDatabaseFile,
-                                {.reads = args.reads, .cache_mib = args.cache_mib}, make_read);
+    auto loaded = BulkLoadReads(
+        dir / "data" / SqliteStore::kDatabaseFile,
+        {.reads = args.bulk_load ? args.reads : args.preload, .cache_mib = args.cache_mib},
+        make_read);
     if (!loaded) {
       std::cerr << "safelane-store-bench: " << loaded.error().message << "\n";
       return 1;
@@ -263,9 +268,11 @@ int Run(const BenchArgs& args) {
       return 2;
     }
   }
-  for (std::int64_t next = 0; !args.bulk_load && next < args.reads;) {
+  const auto ingest_start = SteadyClock::now();
+  double ingest_cpu_s = 0;  // inside InsertReads only, not generating the reads
+  for (std::int64_t next = args.preload; !args.bulk_load && next < total;) {
     batch.clear();
-    for (int i = 0; i < args.batch && next < args.reads; ++i, ++next) {
+    for (int i = 0; i < args.batch && next < total; ++i, ++next) {
       batch.push_back(make_read(next));
     }
     const auto t0 = SteadyClock::now();
@@ -428,7 +435,7 @@ int Run(const BenchArgs& args) {
   }
 
   const double mib_per_million = static_cast<double>(db_bytes) / (1 << 20) /
-                                 (static_cast<double>(args.reads + args.verified) / 1e6);
+                                 (static_cast<double>(total + args.verified) / 1e6);
   // One entry per query kind: its JSON key prefix, its text label and its times.
   const std::pair<const char*, const QueryTimes*> kinds[] = {{"journey", &journeys},
                                                              {"wildcard", &wildcards},
@@ -445,6 +452,7 @@ int Run(const BenchArgs& args) {
                           {"batch", args.batch},
                           {"event_ids", args.sequential_event_ids ? "sequential" : "camera"},
                           {"bulk_load", args.bulk_load},
+                          {"preload", args.preload},
                           {"db_bytes", db_bytes},
                           {"db_mib_per_million_reads", mib_per_million},
                           {"verified_events", args.verified},
@@ -454,12 +462,13 @@ int Run(const BenchArgs& args) {
                           {"purge_evidence_released", purged.evidence_released.size()},
                           {"purge_wall_s", purge_s},
                           {"purge_cpu_s", purge_cpu_s}};
-    if (args.bulk_load) {
+    if (args.bulk_load || args.preload > 0) {
       out["bulk_load_wall_s"] = bulk.load_wall_s;
       out["bulk_load_cpu_s"] = bulk.load_cpu_s;
       out["bulk_index_wall_s"] = bulk.index_wall_s;
       out["bulk_index_cpu_s"] = bulk.index_cpu_s;
-    } else {
+    }
+    if (!args.bulk_load) {
       out["ingest_reads_per_s"] = args.reads / ingest_s;
       out["ingest_reads_per_cpu_s"] = args.reads / ingest_cpu_s;
       out["ingest_first_tenth_reads_per_s"] = reads_per_tenth / first_s;
@@ -479,7 +488,8 @@ int Run(const BenchArgs& args) {
     }
     std::cout << out.dump() << "\n";
   } else {
-    std::cout << fmt::format("reads                 {}\n", args.reads);
+    std::cout << fmt::format("reads                 {} ({} bulk-loaded before)\n", args.reads,
+                             args.preload);
     if (args.bulk_load) {
       std::cout << fmt::format(
           "bulk load             {:.0f} s wall, {:.0f} CPU-s; indexes rebuilt ({}) in {:.0f} s "
@@ -557,6 +567,9 @@ int Main(int argc, char** argv) {
   app.add_option("--event-ids", event_ids,
                  "Event ids as cameras name them (camera) or one global counter (sequential)")
       ->check(CLI::IsMember({"camera", "sequential"}));
+  app.add_option("--preload", args.preload,
+                 "SQLite: bulk-load this many reads first, then time the ingest of --reads more")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{200'000'000}));
   app.add_flag("--json", args.json_output, "One JSON line");
   app.add_option("--seed", args.seed, "Random seed");
   app.add_option("--cache-mib", args.cache_mib, "SQLite page cache, MiB")
@@ -569,8 +582,12 @@ int Main(int argc, char** argv) {
                  "PostgreSQL connection string of an empty database (password in ~/.pgpass)");
   CLI11_PARSE(app, argc, argv);
   args.sequential_event_ids = event_ids == "sequential";
-  if (args.bulk_load && args.backend != "sqlite") {
-    std::cerr << "safelane-store-bench: --bulk-load loads SQLite files only\n";
+  if ((args.bulk_load || args.preload > 0) && args.backend != "sqlite") {
+    std::cerr << "safelane-store-bench: --bulk-load and --preload load SQLite files only\n";
+    return 2;
+  }
+  if (args.bulk_load && args.preload > 0) {
+    std::cerr << "safelane-store-bench: --preload times an ingest; --bulk-load has none\n";
     return 2;
   }
   return safelane::store::Run(args);
