@@ -22,6 +22,8 @@ Training:
 - 1001..1999  reader caches (make_cache.py: chars 1001, renderer 1002..)
 - seed*100+w  detector scenes (training/detector/dataset.py, seed < 10,000)
 - 30_000_001..30_499_999  reader detector-crop caches (make_det_cache.py)
+- 40_000_000..40_199_999  reader samples rendered live (training/reader/live.py: renderer
+              40,000,000 + seed*100 + worker, detector crops 100,000 above that)
 """
 
 READER_TEST = 424242
@@ -33,6 +35,8 @@ READER_VAL = 777
 DET_CROP_VAL = 30_500_000
 UZ_SCENES_VAL = 10_000_777
 DET_CROP_TRAIN = range(30_000_001, 30_500_000)
+READER_LIVE = range(40_000_000, 40_100_000)
+READER_LIVE_DET_OFFSET = 100_000
 
 HELD_OUT = frozenset({READER_TEST, UZ_SCENES_TEST, SPEED_FRAMES, CAMERA_VIDEO, DET_CROP_TEST,
                       READER_VAL, DET_CROP_VAL, UZ_SCENES_VAL})

@@ -3,6 +3,9 @@
     nohup /usr/bin/python3 -m training.detector.train --out training/runs/det1 \
         --minutes 40 > training/runs/det1.log 2>&1 &
 
+On the GPU machine (device tool), the same script with `--device cuda --workers 12
+--batch 64` and the data packed by training/device_pack.py (SAFELANE_DATA=.gpu/data).
+
 The learning rate follows a cosine over a wall-clock budget (--minutes), because on a
 shared 2-core machine the step rate is unpredictable and the deadline is what is fixed.
 Model selection: AP50 on `openimages-plates/valid` (real, 16 plates: noisy) averaged
@@ -61,9 +64,10 @@ class Validator:
     @torch.no_grad()
     def ap(self, model, items, min_side=416):
         scored, n_gt = [], 0
+        device = next(model.parameters()).device
         for img, gts in items:
             s = working_scale(*img.shape[:2], min_side=min_side)
-            heads = model(torch.from_numpy(prepare(img, s))).numpy()
+            heads = model(torch.from_numpy(prepare(img, s)).to(device)).cpu().numpy()
             sc, n = match(decode(heads, threshold=0.05, scale=s), gts)
             scored += sc
             n_gt += n
@@ -81,6 +85,11 @@ class Validator:
         return r
 
 
+def cpu_state(model):
+    """Checkpoints always hold CPU tensors, so export and CPU fine-tuning load them as is."""
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -91,6 +100,7 @@ def main():
     ap.add_argument("--init", help="checkpoint to start from (fine-tuning)")
     ap.add_argument("--warmup", type=int, default=200, help="linear LR warm-up steps")
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda on the GPU machine (same code)")
     ap.add_argument("--val-every", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--real-frac", type=float, default=0.45)
@@ -110,6 +120,8 @@ def main():
     model = PlateDetector()
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    device = torch.device(args.device)
+    model.to(device)
     decay = [p for n, p in model.named_parameters() if p.ndim > 1]
     no_decay = [p for n, p in model.named_parameters() if p.ndim <= 1]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 1e-3},
@@ -117,6 +129,7 @@ def main():
     stream = DetectorStream(args.seed, args.size, args.real_frac, use_synth=not args.no_synth,
                             small_boost=args.small_boost, max_zoom=args.max_zoom)
     loader = torch.utils.data.DataLoader(stream, batch_size=args.batch, num_workers=args.workers,
+                                         pin_memory=device.type == "cuda",
                                          persistent_workers=args.workers > 0)
     validator = Validator(min_side=args.val_min_side)
     log = open(os.path.join(args.out, "log.jsonl"), "a")
@@ -125,7 +138,8 @@ def main():
     best = -1.0
     step = 0
     run = np.zeros(4)
-    for x, hm, reg, reg_w, ign in loader:
+    for batch in loader:
+        x, hm, reg, reg_w, ign = (t.to(device, non_blocking=True) for t in batch)
         frac = (time.time() - t0) / budget
         if frac >= 1:
             break
@@ -152,7 +166,7 @@ def main():
             log.write(json.dumps(r) + "\n")
             log.flush()
             print("VAL", r, flush=True)
-            state = {"model": model.state_dict(), "step": step, "val": r, "args": vars(args)}
+            state = {"model": cpu_state(model), "step": step, "val": r, "args": vars(args)}
             torch.save(state, os.path.join(args.out, "last.pt"))
             if args.keep_every_val:
                 torch.save(state, os.path.join(args.out, f"step{step}.pt"))
@@ -163,7 +177,7 @@ def main():
     r.update(step=step, t=round(time.time() - t0), final=True)
     log.write(json.dumps(r) + "\n")
     print("VAL final", r, flush=True)
-    state = {"model": model.state_dict(), "step": step, "val": r, "args": vars(args)}
+    state = {"model": cpu_state(model), "step": step, "val": r, "args": vars(args)}
     torch.save(state, os.path.join(args.out, "last.pt"))
     if r["score"] > best:
         torch.save(state, os.path.join(args.out, "best.pt"))

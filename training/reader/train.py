@@ -1,7 +1,10 @@
-"""Train the plate reader (CNN + CTC) on CPU.
+"""Train the plate reader (CNN + CTC) on CPU, or on the GPU machine with --device cuda.
 
     nohup /usr/bin/python3 -m training.reader.train --out training/runs/reader-a \
         --steps 4000 --real 1 --synth 1 > training/runs/reader-a.log 2>&1 &
+
+With --workers N the batches come from training/reader/live.py (renderer plates and
+detector crops rendered live, besides the real crops and any caches).
 
 Checkpoint "best.pt" = best validation exact-match (greedy) on the slice carved from
 the TRAIN split (data.is_val_text) plus a synthetic validation cache rendered from
@@ -9,6 +12,7 @@ its own seed; the test split is never read here.
 """
 import argparse
 import json
+import math
 import os
 import time
 
@@ -34,8 +38,9 @@ def accuracy(model, x_u8, texts, bs=256):
     """Greedy exact-match on prepared uint8 inputs."""
     model.eval()
     hits = 0
+    device = next(model.parameters()).device
     for i in range(0, len(texts), bs):
-        probs = model(torch.from_numpy(to_blob(x_u8[i:i + bs]))).numpy()
+        probs = model(torch.from_numpy(to_blob(x_u8[i:i + bs])).to(device)).cpu().numpy()
         hits += sum(ctc.greedy(p)[0] == t for p, t in zip(probs, texts[i:i + bs]))
     model.train()
     return hits / max(1, len(texts))
@@ -79,13 +84,34 @@ def main(argv=None):
     ap.add_argument("--init", default=None, help="start from this checkpoint")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="cpu, or cuda on the GPU machine")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="DataLoader workers rendering batches (live.py); 0 = this process")
+    ap.add_argument("--live-synth", type=float, default=0.0,
+                    help="weight of renderer plates rendered live (needs --workers)")
+    ap.add_argument("--live-det", type=float, default=0.0,
+                    help="weight of detector crops cut live from rendered scenes (needs --workers)")
+    ap.add_argument("--det-model", default="models/plate_detector.onnx",
+                    help="the detector that cuts the live crops (the one the engine will ship)")
+    ap.add_argument("--minutes", type=float, default=0.0,
+                    help="wall-clock budget: LR warm-up then cosine over the minutes, stop at "
+                         "the end or at --steps (for machines whose step rate is unknown)")
+    ap.add_argument("--warmup", type=int, default=100, help="warm-up steps with --minutes")
     args = ap.parse_args(argv)
+    if (args.live_synth > 0 or args.live_det > 0) and args.workers == 0:
+        ap.error("--live-synth/--live-det render in DataLoader workers: give --workers")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     log = open(os.path.join(args.out, "log.jsonl"), "a")
 
+    loader = None
+    if args.workers > 0:
+        from .live import ReaderStream
+        loader = iter(torch.utils.data.DataLoader(ReaderStream(args), batch_size=None,
+                                                  num_workers=args.workers,
+                                                  pin_memory=args.device != "cpu"))
     sources = {"real": (RealSource(real_train("train"), args.wrong_mode), args.real)}
     synth = None
     if args.synth > 0:
@@ -107,6 +133,8 @@ def main(argv=None):
     model = PlateReader(**arch)
     if args.init:
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    device = torch.device(args.device)
+    model.to(device)
     print("params", count_params(model), flush=True)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.wd)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.steps,
@@ -114,33 +142,46 @@ def main(argv=None):
     ctc_loss = nn.CTCLoss(blank=0, zero_infinity=True)
     best, t0, run_loss = -1.0, time.time(), 0.0
     model.train()
+    last = False
     for step in range(1, args.steps + 1):
-        if (synth is not None or det is not None) and step % args.refresh_every == 0:
-            for cache in (synth, det):
-                if cache is not None:
-                    cache.refresh()  # picks up cache files written while we train
-            sampler = MixedSampler(sources, args.seed + step)
-        x, texts = sampler.batch(args.batch)
-        logp = model.logits(torch.from_numpy(to_blob(x))).log_softmax(2)  # N,T,C
+        if args.minutes > 0:
+            frac = (time.time() - t0) / (args.minutes * 60)
+            last = frac >= 1 or step == args.steps
+            warm = min(1.0, step / max(1, args.warmup))
+            for g in opt.param_groups:
+                g["lr"] = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+        if loader is not None:
+            x, texts = next(loader)
+            x = x.to(device, non_blocking=True).float().div_(255.0).unsqueeze(1)
+        else:
+            if (synth is not None or det is not None) and step % args.refresh_every == 0:
+                for cache in (synth, det):
+                    if cache is not None:
+                        cache.refresh()  # picks up cache files written while we train
+                sampler = MixedSampler(sources, args.seed + step)
+            xb, texts = sampler.batch(args.batch)
+            x = torch.from_numpy(to_blob(xb))
+        logp = model.logits(x).log_softmax(2)  # N,T,C
         tgt, tlen = targets(texts)
-        loss = ctc_loss(logp.permute(1, 0, 2), tgt,
-                        torch.full((len(texts),), logp.shape[1], dtype=torch.long), tlen)
+        in_len = torch.full((len(texts),), logp.shape[1], dtype=torch.long)
+        loss = ctc_loss(logp.permute(1, 0, 2), tgt.to(device), in_len.to(device), tlen.to(device))
         opt.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
-        sched.step()
+        if args.minutes <= 0:
+            sched.step()
         run_loss = 0.98 * run_loss + 0.02 * loss.item() if step > 1 else loss.item()
-        if step % args.val_every == 0 or step == args.steps:
+        if step % args.val_every == 0 or step == args.steps or last:
             accs = {k: accuracy(model, v[0], v[1]) for k, v in vsets.items()}
             score = float(np.mean(list(accs.values())))
-            rec = {"step": step, "loss": round(run_loss, 4), "lr": sched.get_last_lr()[0],
+            rec = {"step": step, "loss": round(run_loss, 4), "lr": opt.param_groups[0]["lr"],
                    "val": {k: round(a, 4) for k, a in accs.items()}, "score": round(score, 4),
                    "min": round((time.time() - t0) / 60, 1),
                    "synth_pool": len(synth) if synth is not None else 0,
                    "det_pool": len(det) if det is not None else 0}
-            state = {"model": model.state_dict(), "arch": arch, "step": step, "val": accs,
-                     "args": vars(args)}
+            weights = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+            state = {"model": weights, "arch": arch, "step": step, "val": accs, "args": vars(args)}
             torch.save(state, os.path.join(args.out, "last.pt"))
             if score > best:
                 best = score
@@ -149,6 +190,8 @@ def main(argv=None):
             print(json.dumps(rec), flush=True)
             log.write(json.dumps(rec) + "\n")
             log.flush()
+        if last:
+            break
 
 
 if __name__ == "__main__":
