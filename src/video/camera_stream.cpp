@@ -138,6 +138,7 @@ struct CameraStream::State {
   RateWindow processed_rate;
   std::optional<Error> failure;
   std::int64_t next_index = 0;
+  std::int64_t session = -1;   // the current connection (Frame::session)
   std::int64_t decode_ns = 0;  // over the stream's life (all sessions)
   std::int64_t convert_ns = 0;
 
@@ -182,6 +183,7 @@ void CameraStream::State::Run() {
       std::lock_guard lock(mutex);
       if (live && tried_before) ++health.reconnects;  // a looping file is not a reconnect
       health.connected = true;
+      ++session;
     }
     tried_before = true;
     const std::int64_t frames_before = health.frames_in;  // only this thread writes it
@@ -310,6 +312,7 @@ void CameraStream::State::Deliver(DecodedFrame decoded, AVRational time_base,
     ++health.frames_dropped;
   }
   frame.index = next_index++;
+  frame.session = session;
   const auto now = steady_clock::now();
   ++health.frames_in;
   health.last_frame_at = system_clock::now();

@@ -72,6 +72,9 @@ struct Frame {
   std::int64_t index;   // 0, 1, 2 ... over the life of the stream (continues across reconnects)
   std::int64_t pts_us;  // presentation time in the source's time base, microseconds
   std::chrono::system_clock::time_point captured_at;  // wall clock when the packet arrived
+  // 0 for the first connection, +1 for each reconnect (and each loop of a looping file):
+  // frames of different sessions are not continuous (the outage lies between them).
+  std::int64_t session = 0;
 };
 
 struct StreamHealth {

@@ -5,8 +5,11 @@ Serves H.264 MP4 files at rtsp://127.0.0.1:PORT/NAME, over TCP or UDP (the clien
 at real speed; every client gets its own pipeline from the start of the file.
 
   rtsp_server.py --port 0 --media cam1=/path/a.mp4 [--media cam2=/path/b.mp4]
+      [--playing-file PATH]
 
-Prints "READY <port>" on stdout once it accepts connections. Tests drop the stream by
+Prints "READY <port>" on stdout once it accepts connections. With --playing-file it creates
+PATH when a client's PLAY request is answered, so a test can time a drop from the moment
+its client started receiving (the file plays from its start for each client). Tests drop the stream by
 killing the process and restart it on the same port to prove reconnection.
 """
 import argparse
@@ -24,6 +27,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--media", action="append", required=True, help="NAME=FILE.mp4")
+    parser.add_argument("--playing-file", help="created when a client starts playing")
     args = parser.parse_args()
 
     Gst.init(None)
@@ -44,6 +48,14 @@ def main() -> int:
         )
         factory.set_shared(False)
         mounts.add_factory("/" + name, factory)
+
+    if args.playing_file:
+        def on_play(_client, _context):
+            with open(args.playing_file, "w"):
+                pass
+
+        server.connect("client-connected",
+                       lambda _server, client: client.connect("play-request", on_play))
 
     if server.attach(None) == 0:
         print(f"cannot listen on 127.0.0.1:{args.port}", file=sys.stderr)
