@@ -224,6 +224,7 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
       t0 + std::chrono::milliseconds(static_cast<std::int64_t>(config_.health_every_s * 1000));
   std::optional<Error> fatal;
   WallTime latest{};
+  std::int64_t session = -1;  // the stream session (connection) of the frames being tracked
   while (!stop.load()) {
     auto next = (*stream)->NextFrame(std::chrono::milliseconds(200));
     if (!next) {
@@ -240,6 +241,16 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
       continue;
     }
     const video::Frame& frame = **next;
+    if (frame.session != session) {
+      // A reconnect: the outage lies between the last frame and this one, and where a
+      // vehicle went meanwhile is not known (a camera's world moved on; a replaying source
+      // did not). Every track ends here; a vehicle seen on both sides becomes two passes of
+      // one vehicle, which the duplicate window merges into one read.
+      if (session >= 0) {
+        for (auto& pass : pipeline_.Flush()) Hold(std::move(pass));
+      }
+      session = frame.session;
+    }
     latest = frame.captured_at;
     PushPending();
     if (unspooled_.size() > kMaxUnspooled) {

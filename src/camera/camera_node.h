@@ -9,7 +9,9 @@
 //   store in-process, or a `safelane serve` over HTTPS)
 //
 // A read therefore leaves max(duplicate_window_s, clip_after_s) of stream time after the
-// vehicle was last seen (at once at the end of the input or on stop).
+// vehicle was last seen (at once at the end of the input or on stop). At a reconnect
+// (video::Frame::session changes) every track ends: a vehicle in view across the outage
+// gives a pass on each side, and the window makes them one read.
 //
 // Each read is also written as one JSON line to `reads_out` (with what the signed manifest
 // does not carry: direction in the image, frames read, stream timestamps). Health (fps in

@@ -89,20 +89,33 @@ bool CameraPipeline::NeedsNoRead(const TrackData& t) const {
   return std::hypot(d.x, d.y) < std::max(t.plate_width, 1.0F) * 0.5F;
 }
 
-void CameraPipeline::AdvanceTick(WallTime captured_at) {
-  // Frame intervals since the previous frame, by the capture clock (see tick_).
+void CameraPipeline::AdvanceTick(WallTime captured_at, std::int64_t frame_index) {
+  // Frame intervals since the previous processed frame, by the capture clock (see tick_).
   if (tick_ < 0) {
     tick_ = 0;
   } else {
     const double dt =
         std::chrono::duration<double, std::milli>(captured_at - last_capture_).count();
-    if (dt > 0 && dt < 200) {
-      frame_interval_ms_ = frame_interval_ms_ <= 0 ? dt : 0.9 * frame_interval_ms_ + 0.1 * dt;
+    // The stream's frame interval: the capture time per frame index between two processed
+    // frames. A node that keeps up sees consecutive indices; a loaded one sees every n-th
+    // frame (the stream dropped the others), 300 ms apart at 3 of 25 frames/s, which is
+    // still 40 ms per frame. Across a reconnect the index advances by little while the
+    // clock ran on for the outage: such a pair (over 200 ms a frame) is no estimate.
+    const std::int64_t frames = frame_index - last_index_;
+    if (dt > 0 && frames > 0) {
+      const double per_frame = dt / static_cast<double>(frames);
+      if (per_frame < 200) {
+        frame_interval_ms_ =
+            frame_interval_ms_ <= 0 ? per_frame : 0.9 * frame_interval_ms_ + 0.1 * per_frame;
+      }
     }
-    const double steps = frame_interval_ms_ > 0 ? dt / frame_interval_ms_ : 1.0;
+    const double steps = frame_interval_ms_ > 0
+                             ? dt / frame_interval_ms_
+                             : static_cast<double>(std::max<std::int64_t>(1, frames));
     tick_ += std::max<std::int64_t>(1, std::llround(steps));
   }
   last_capture_ = captured_at;
+  last_index_ = frame_index;
 }
 
 Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bgr,
@@ -125,7 +138,7 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
     if (InZone(Centre(d.box), frame_bgr.size())) boxes.push_back(d);
   }
   local.plates_found = static_cast<int>(boxes.size());
-  AdvanceTick(captured_at);
+  AdvanceTick(captured_at, frame_index);
 
   // Which boxes need reading: not those a settled or stationary track surely holds.
   const auto r0 = std::chrono::steady_clock::now();

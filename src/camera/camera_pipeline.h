@@ -160,7 +160,7 @@ class CameraPipeline {
   bool FitsExpected(const vision::PlateRead& read) const;
   bool NeedsNoRead(const TrackData& t) const;
   void KeepLeadingFrames(TrackData& t) const;
-  void AdvanceTick(WallTime captured_at);
+  void AdvanceTick(WallTime captured_at, std::int64_t frame_index);
   std::optional<VehiclePass> Decide(std::int64_t track_id);
   void Collect(std::vector<VehiclePass>& out);
 
@@ -174,6 +174,7 @@ class CameraPipeline {
   // stream drop the index continues but the vehicles moved on for the whole outage.
   std::int64_t tick_ = -1;
   WallTime last_capture_;
+  std::int64_t last_index_ = 0;   // the stream's frame index of the last processed frame
   double frame_interval_ms_ = 0;  // running estimate of the stream's frame interval
 };
 

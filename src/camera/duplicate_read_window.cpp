@@ -46,12 +46,16 @@ bool SameVehicle(const VehiclePass& a, const VehiclePass& b, const DuplicateWind
   if (span_s > 0) {
     velocity = (early.last_centre - early.first_centre) * static_cast<float>(1.0 / span_s);
   }
-  const cv::Point2f travelled = velocity * static_cast<float>(gap_s);
-  const cv::Point2f expected = early.last_centre + travelled;
-  const cv::Point2f miss = late.first_centre - expected;
+  // Its path through the gap: from where it was last seen to where it would be at one and a
+  // half times that speed. Slower is allowed (it braked; or the gap was a stream outage,
+  // after which the node cannot know how far it went); behind, across or past it is not.
+  const cv::Point2f path = velocity * static_cast<float>(1.5 * gap_s);
+  const cv::Point2f from_last = late.first_centre - early.last_centre;
+  const float length2 = path.dot(path);
+  const float along = length2 > 0 ? std::clamp(from_last.dot(path) / length2, 0.0F, 1.0F) : 0.0F;
+  const cv::Point2f miss = from_last - path * along;
   const float width = std::max({early.plate_width, late.plate_width, 1.0F});
-  const float reach = o.max_gap_widths * width + 0.5F * std::hypot(travelled.x, travelled.y);
-  return std::hypot(miss.x, miss.y) <= reach;
+  return std::hypot(miss.x, miss.y) <= o.max_gap_widths * width;
 }
 
 VehiclePass MergePasses(const VehiclePass& a, const VehiclePass& b) {

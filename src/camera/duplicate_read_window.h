@@ -15,10 +15,12 @@
 //   text   SamePlateSimilarity >= min_text_similarity (plate_text_similarity.h): the texts
 //          differ only by lost characters and characters the reader confuses; 01A123BC and
 //          01A123BD stay two reads;
-//   place  the later first sighting lies within max_gap_widths plate widths (plus half the
-//          distance travelled in the gap) of where the earlier pass was heading at its speed:
-//          the same text on a vehicle in another lane or going the other way (a cloned
-//          plate, which enforcement must see) stays two reads.
+//   place  the later first sighting lies within max_gap_widths plate widths of the earlier
+//          pass's path through the gap: from where it was last seen to where it would be at
+//          1.5 times its speed (slower is allowed: it braked, or the gap was a stream outage
+//          after which the node cannot know how far it went); the same text on a vehicle
+//          behind it, in another lane or going the other way (a cloned plate, which
+//          enforcement must see) stays two reads.
 // Not thread-safe: one per camera node.
 
 #include <chrono>

@@ -66,6 +66,20 @@ TEST(DuplicateReadWindow, AVehicleSplitInTwoTracksIsOneRead) {
   EXPECT_EQ(read.pass.direction, "right_to_left");
 }
 
+// A vehicle in view across a stream outage (the RTSP test on a loaded node): the camera
+// server came back 2.5 s later and its video went on from where it was cut, so the second
+// pass starts little further on than the first ended, not where 2.5 s at speed would put it.
+TEST(DuplicateReadWindow, AVehicleSeenAgainAfterAnOutageIsOneRead) {
+  const auto before = Pass("18E503KA", 0.8, 2, 4, 0.0, 1.0, {200, 380}, {800, 380});
+  const auto after = Pass("18E503K", 0.6, 2, 2, 3.5, 4.1, {950, 382}, {1300, 380});
+  EXPECT_TRUE(SameVehicle(before, after, {}));
+  // Across the lanes (four plate widths down), or behind where it was last seen: not it.
+  EXPECT_FALSE(
+      SameVehicle(before, Pass("18E503K", 0.6, 2, 2, 3.5, 4.1, {950, 900}, {1300, 900}), {}));
+  EXPECT_FALSE(
+      SameVehicle(before, Pass("18E503K", 0.6, 2, 2, 3.5, 4.1, {300, 380}, {650, 380}), {}));
+}
+
 TEST(DuplicateReadWindow, TheBetterHalfWinsEvenWhenItComesSecond) {
   DuplicateReadWindow window({});
   EXPECT_FALSE(

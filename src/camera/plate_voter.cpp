@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "camera/plate_text_similarity.h"
+
 namespace safelane::camera {
 
 std::optional<PlateVote> PlateVoter::Decide(const VoterOptions& options) const {
@@ -19,6 +21,29 @@ std::optional<PlateVote> PlateVoter::Decide(const VoterOptions& options) const {
   auto best = weight.begin();
   for (auto it = weight.begin(); it != weight.end(); ++it) {
     if (it->second > best->second) best = it;
+  }
+  // A text that fits no format can outweigh the plate it is a piece of ("18E503K" from a
+  // plate half out of the frame, seen more often than the whole "18E503KA" at a low frame
+  // rate). The format-fitting text that is the same plate up to lost and confused characters
+  // (SamePlateSimilarity) wins instead, when it has min_agreeing readings of its own.
+  std::map<std::string, std::pair<bool, int>> fit_count;  // text -> fits, readings
+  for (const auto& r : readings_) {
+    if (r.text.empty()) continue;
+    auto& [fits, count] = fit_count[r.text];
+    fits = fits || r.fits_format;
+    ++count;
+  }
+  if (!fit_count[best->first].first) {
+    auto whole = weight.end();
+    for (auto it = weight.begin(); it != weight.end(); ++it) {
+      const auto& [fits, count] = fit_count[it->first];
+      if (!fits || count < options.min_agreeing ||
+          SamePlateSimilarity(it->first, best->first) < options.same_plate_similarity) {
+        continue;
+      }
+      if (whole == weight.end() || it->second > whole->second) whole = it;
+    }
+    if (whole != weight.end()) best = whole;
   }
   PlateVote vote;
   vote.text = best->first;

@@ -4,9 +4,12 @@
 // Each reading votes for its text with weight confidence x (1 if the text fits a known plate
 // format of an expected country, else unfit_weight): a plate half out of the frame or
 // blurred reads as a shorter or format-less string with a lower confidence, and is outvoted
-// by the frames that saw it whole. The result's confidence is the winner's share of all
-// weight times the mean confidence of the readings that agreed with it, so a vehicle whose
-// frames disagree is reported with a low confidence, not a made-up high one.
+// by the frames that saw it whole; and where such a piece still outweighs the whole (a low
+// processed frame rate sees a plate entering the frame as often as whole), the whole plate
+// wins if it was read min_agreeing times and is the same plate up to lost characters. The result's
+// confidence is the winner's share of all weight times the mean confidence of the readings that
+// agreed with it, so a vehicle whose frames disagree is reported with a low confidence, not a
+// made-up high one.
 
 #include <cstdint>
 #include <optional>
@@ -29,6 +32,9 @@ struct VoterOptions {
   // Below this result confidence nothing is reported: on the test video every read under
   // 0.05 was background texture or a plate in the photo behind the vehicle.
   double min_confidence = 0.05;
+  // A winner that fits no format gives way to a format-fitting text of the same plate
+  // (SamePlateSimilarity at least this, e.g. 18E503K -> 18E503KA) with min_agreeing readings.
+  float same_plate_similarity = 0.8F;
 };
 
 struct PlateVote {

@@ -35,6 +35,24 @@ TEST(PlateVoter, FormatFitOutweighsAFewConfidentNonFittingReads) {
   EXPECT_EQ(voter.Decide({})->text, "01A123BC");
 }
 
+// The test video's 18E503KA at 3 processed frames/s: entering, the plate is read without its
+// last letter more often than whole, and those pieces together outweigh the whole reads.
+TEST(PlateVoter, TheWholePlateWinsOverAMoreFrequentPieceOfIt) {
+  PlateVoter voter;
+  for (int i = 0; i < 7; ++i) voter.Add(R("18E503K", 0.95, false));
+  for (int i = 0; i < 2; ++i) voter.Add(R("18E503KA", 0.6, true));
+  const auto vote = voter.Decide({});
+  ASSERT_TRUE(vote.has_value());
+  EXPECT_EQ(vote->text, "18E503KA");
+  EXPECT_EQ(vote->frames_agreed, 2);
+  // Once read whole is not enough (min_agreeing), and another plate is never chosen.
+  PlateVoter once;
+  for (int i = 0; i < 7; ++i) once.Add(R("18E503K", 0.95, false));
+  once.Add(R("18E503KA", 0.6, true));
+  for (int i = 0; i < 2; ++i) once.Add(R("40Z999ZZ", 0.5, true));
+  EXPECT_EQ(once.Decide({})->text, "18E503K");
+}
+
 TEST(PlateVoter, TooFewAgreeingReadsGiveNothing) {
   PlateVoter voter;
   voter.Add(R("01A123BC", 0.99, true));

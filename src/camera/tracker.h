@@ -12,10 +12,17 @@
 //     text is similar to the track's latest reading (PlateTextSimilarity >= min_text_
 //     similarity: a misread of the same plate, not only the identical text), or the vehicle
 //     around the plate looks the same (AppearanceSimilarity >= min_appearance).
-// Reach is max_jump_widths box widths, widened by the same again for every frame the track
-// went unseen: that is the re-identification window, so a vehicle whose track lost it for
-// a few frames (a far jump at a low processed frame rate, a misread, an occlusion) is found
-// again by appearance where a new track would otherwise be born next to the dying one.
+// Reach is max_jump_widths box widths for every frame interval since the track was last
+// seen (frame_index steps, so frames the node had no time to process count too): that is
+// the re-identification window, so a vehicle whose track lost it for a few frames (a far
+// jump at a low processed frame rate, a misread, an occlusion) is found again by appearance
+// where a new track would otherwise be born next to the dying one. For a moving track the
+// window widens along its motion only: it is never looked for behind where it was last seen,
+// nor more than max_jump_widths across its motion (the other lane).
+// A track that stands still (still_after_hits assignments, never half its width from where
+// it was born: a sign, text on a wall, a parked car) is matched by IoU only, and never to a
+// detection whose text contradicts its own: when a vehicle passes in front of it, the
+// vehicle's plate is the vehicle's, and the still thing is hidden where it stands.
 // Unassigned detections start tentative tracks; a track is confirmed after confirm_hits
 // assignments and ends after max_missed frames without one (tentative tracks end at their
 // first miss). Not thread-safe.
@@ -44,6 +51,13 @@ struct TrackerOptions {
   int max_missed = 12;               // frames a confirmed track may go unseen (occlusion, misses)
   float alpha = 0.7F;                // position gain
   float beta = 0.3F;                 // velocity gain
+  // A track assigned still_after_hits times that stayed within half its width of where it
+  // was born stands still (background text, a parked car): it is matched by IoU only, and
+  // not to a detection read as a text this unlike its own (PlateTextSimilarity below it).
+  int still_after_hits = 10;
+  // A detection this many times wider or narrower than a track's box is not that track's.
+  float max_width_ratio = 2.0F;
+  float still_contradicting_text = 0.3F;
 };
 Result<Done> ValidateTrackerOptions(const TrackerOptions& options);
 
@@ -58,8 +72,10 @@ struct TrackState {
   cv::Rect2f box;            // filtered box at the last update
   cv::Point2f velocity;      // px per frame
   cv::Point2f first_centre;  // where the track was born
+  cv::Point2f last_centre;   // where it was last assigned (filtered)
   int hits = 0;
-  int missed = 0;
+  int missed = 0;              // processed frames since the last assignment
+  std::int64_t last_seen = 0;  // frame index of the last assignment
   bool confirmed = false;
   std::string last_text;
   Appearance appearance;  // running description of the vehicle (appearance.h)
@@ -89,6 +105,7 @@ class Tracker {
 
  private:
   std::vector<cv::Rect2f> PredictSteps(float steps) const;
+  bool StandsStill(const TrackState& track) const;
 
   TrackerOptions options_;
   std::vector<TrackState> tracks_;

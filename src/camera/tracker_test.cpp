@@ -137,6 +137,79 @@ TEST(Tracker, AVehicleLostForSomeFramesIsFoundAgainByAppearance) {
   EXPECT_EQ(again[0], id);
 }
 
+// A node that processes every 8th frame of a 25 fps stream (3 frames/s on a loaded machine):
+// an entering vehicle moves 8 x 60 px between sightings, over three plate widths, and its
+// track has no velocity yet after one sighting. Its gate widens with the frames in between.
+TEST(Tracker, AVehicleSeenEveryEighthFrameStaysOneTrack) {
+  Tracker tracker({});
+  std::vector<std::int64_t> ids;
+  for (int f = 0; f <= 32; f += 8) {
+    ids.push_back(tracker.Update(f, std::vector{At(100.0F + 60.0F * f, 500)})[0]);
+  }
+  for (const auto id : ids) EXPECT_EQ(id, ids.front());
+  EXPECT_TRUE(tracker.ended_tentative().empty());
+}
+
+TEST(Tracker, ABoxMuchWiderOrNarrowerIsAnotherThing) {
+  Tracker tracker({});
+  const auto id = tracker.Update(0, std::vector{At(100, 500)})[0];
+  (void)tracker.Update(1, std::vector{At(110, 500)});
+  // Where the plate is expected, a sign three times as wide that reads the same text.
+  const auto sign = tracker.Update(
+      2, std::vector<TrackDetection>{{cv::Rect2f(0, 480, 450, 80), "01A123BC", {}}})[0];
+  EXPECT_NE(sign, id);
+}
+
+TEST(Tracker, AMovingVehicleIsNotFoundAgainBehindItself) {
+  Tracker tracker({});
+  const Appearance look = Looks(cv::Scalar(90, 90, 90));
+  std::int64_t car = 0;
+  for (int f = 0; f < 5; ++f) {
+    car = tracker.Update(f, std::vector<TrackDetection>{
+                                {cv::Rect2f(100.0F + 60.0F * f, 500, 150, 40), "", look}})[0];
+  }
+  // It goes unseen for three frames; the next vehicle, looking alike, enters behind it, well
+  // within the widened gate of the coasting track.
+  for (int f = 5; f < 8; ++f) (void)tracker.Update(f, {});
+  const auto next =
+      tracker.Update(8, std::vector<TrackDetection>{{cv::Rect2f(20, 500, 150, 40), "", look}})[0];
+  EXPECT_NE(next, car);
+  // Ahead of it, a look-alike is still the same vehicle found again.
+  EXPECT_EQ(
+      tracker.Update(9, std::vector<TrackDetection>{{cv::Rect2f(700, 500, 150, 40), "", look}})[0],
+      car);
+}
+
+TEST(Tracker, AMovingVehicleIsNotFoundAgainInTheOtherLane) {
+  Tracker tracker({});
+  const Appearance look = Looks(cv::Scalar(90, 90, 90));
+  std::int64_t car = 0;
+  for (int f = 0; f < 4; ++f) {
+    car = tracker.Update(f, std::vector<TrackDetection>{
+                                {cv::Rect2f(100.0F + 60.0F * f, 300, 150, 40), "", look}})[0];
+  }
+  for (int f = 4; f < 7; ++f) (void)tracker.Update(f, {});
+  // Ahead of it along its motion but four plate widths down, in the next lane.
+  const auto other =
+      tracker.Update(7, std::vector<TrackDetection>{{cv::Rect2f(520, 900, 150, 40), "", look}})[0];
+  EXPECT_NE(other, car);
+}
+
+TEST(Tracker, TextStandingStillIsNotGluedToAPassingPlate) {
+  Tracker tracker({});
+  // A sign at x = 700, read "EQU201" every frame.
+  std::int64_t sign = 0;
+  for (int f = 0; f < 12; ++f) sign = tracker.Update(f, std::vector{At(700, 560, "EQU201")})[0];
+  // A vehicle passes in front of it: its plate, read as another text, lies over the sign.
+  const auto plate = tracker.Update(12, std::vector{At(720, 560, "75A819FA")})[0];
+  EXPECT_NE(plate, sign);
+  // While hidden, the sign is not looked for elsewhere, even by an identical text.
+  const auto elsewhere = tracker.Update(13, std::vector{At(1000, 560, "EQU201")})[0];
+  EXPECT_NE(elsewhere, sign);
+  // Uncovered, it is found where it stands.
+  EXPECT_EQ(tracker.Update(14, std::vector{At(700, 560, "EQU201")})[0], sign);
+}
+
 TEST(Tracker, TentativeTrackEndsAtItsFirstMissAndIsReportedApart) {
   Tracker tracker({});
   const auto id = tracker.Update(0, std::vector{At(100, 500)})[0];
@@ -166,6 +239,12 @@ TEST(Tracker, OptionsOutOfBoundsAreRefused) {
   EXPECT_FALSE(ValidateTrackerOptions(o).ok());
   o = {};
   o.min_text_similarity = 1.5F;
+  EXPECT_FALSE(ValidateTrackerOptions(o).ok());
+  o = {};
+  o.max_width_ratio = 0.5F;
+  EXPECT_FALSE(ValidateTrackerOptions(o).ok());
+  o = {};
+  o.still_after_hits = 1;
   EXPECT_FALSE(ValidateTrackerOptions(o).ok());
   EXPECT_TRUE(ValidateTrackerOptions({}).ok());
 }
