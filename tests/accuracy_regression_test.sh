@@ -22,7 +22,7 @@ $py "$src/bench/make_labels.py" openimages-test --out "$tmp/oi.jsonl" >/dev/null
 "$build/bench/safelane-accuracy" --json "$tmp/oi.jsonl" > "$tmp/oi.json"
 
 status=0
-check "held-out real BR crops" "$tmp/br.json" exact_text "${FLOOR_BR_EXACT:-0.88}" || status=1
-check "real test scenes" "$tmp/oi.json" recall "${FLOOR_SCENE_RECALL:-0.50}" || status=1
-check "real test scenes" "$tmp/oi.json" precision "${FLOOR_SCENE_PRECISION:-0.55}" || status=1
+check "held-out real BR crops" "$tmp/br.json" exact_text "${FLOOR_BR_EXACT:-0.89}" || status=1
+check "real test scenes" "$tmp/oi.json" recall "${FLOOR_SCENE_RECALL:-0.57}" || status=1
+check "real test scenes" "$tmp/oi.json" precision "${FLOOR_SCENE_PRECISION:-0.62}" || status=1
 exit $status

@@ -21,7 +21,7 @@ namespace safelane::vision {
 struct DetectorOptions {
   int working_size = 1024;     // px: frames with a longer long side are shrunk to it
   int small_frame_size = 416;  // px: frames with a shorter long side are enlarged to it (<= 2x)
-  float threshold = 0.40F;     // minimum centre probability
+  float threshold = 0.35F;     // minimum centre probability (chosen: docs/accuracy.md)
   float overlap_iou = 0.3F;    // boxes overlapping more than this keep only the best
   int max_plates = 64;
 };

@@ -5,7 +5,7 @@
 
 Renders Uzbek street scenes (training.synth.scene.SceneComposer, uz_only), runs
 models/plate_detector.onnx on each frame exactly as the engine does (working size
-1024, threshold 0.4, training.detector.decode), matches each detection to a rendered
+1024, threshold 0.35, training.detector.decode), matches each detection to a rendered
 plate (IoU >= 0.3) and crops the frame at the detector's axis-aligned box (floor/ceil,
 no margin: src/vision/plate_recognizer.cpp). Each matched plate also yields `--jitter`
 crops whose sides are moved by the detector's own measured error spread, so boxes that
@@ -35,7 +35,7 @@ from training.synth.scene import SceneComposer
 from .prepare import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
-THRESHOLD = 0.4  # the engine's DetectorOptions::threshold
+THRESHOLD = 0.35  # the engine's DetectorOptions::threshold
 
 
 def crop_rect(box, shape):
