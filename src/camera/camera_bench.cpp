@@ -2,14 +2,17 @@
 //
 //   safelane-camera-bench --video test.mp4 [--threads 1] [--vehicle-every 4]
 //                         [--working-size 1024] [--no-vehicles] [--settle-reads 6]
-//                         [--plate-every 1]
+//                         [--plate-every 1] [--process-every 1] [--passes]
 //
 // Decodes the file as fast as possible (CameraStream, Replay::kFast: no frame is dropped)
 // and runs every frame through CameraPipeline (plate detection at the working size, reading
 // at full resolution, vehicle detection every n-th frame, tracking, voting). Prints one JSON
 // line: frames/s processed end to end, per-stage milliseconds per frame, and the process's
-// peak resident memory. Pin it to cores with taskset; --threads sets OpenCV's and the
-// decoder's thread count.
+// peak resident memory. --process-every N hands the pipeline only every N-th decoded frame
+// (from frame --process-offset on), as a node does that can process only 25/N of a 25 fps
+// live stream (the stream's queue drops the rest): what the node reads at that rate, made
+// repeatable. --passes prints each pass (text, direction, agreeing frames, times). Pin it to cores
+// with taskset; --threads sets OpenCV's and the decoder's thread count.
 
 #include <sys/resource.h>
 
@@ -37,6 +40,21 @@ double CpuMs(const rusage& u) {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1000.0;
 }
 
+// One pass per line, times in seconds from the stream's first frame.
+void PrintPass(const safelane::camera::VehiclePass& p,
+               std::chrono::system_clock::time_point t_start) {
+  const auto s = [&](std::chrono::system_clock::time_point t) {
+    return std::chrono::duration<double>(t - t_start).count();
+  };
+  std::fprintf(stderr,
+               "pass track %lld %-10s conf %.2f agreed %d/%d %s %s %s seen %.2f-%.2f s "
+               "x %.0f -> %.0f\n",
+               static_cast<long long>(p.track_id), p.vote.text.c_str(), p.vote.confidence,
+               p.vote.frames_agreed, p.vote.frames_read, p.direction.c_str(),
+               p.vehicle_class.c_str(), p.colour.c_str(), s(p.first_seen), s(p.last_seen),
+               p.first_centre.x, p.last_centre.x);
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"Camera pipeline throughput"};
   std::string video;
@@ -44,6 +62,9 @@ int Main(int argc, char** argv) {
   int vehicle_every = 4;
   int settle_reads = 6;
   int plate_every = 1;
+  int process_every = 1;
+  int process_offset = 0;
+  bool print_passes = false;
   int working_size = 1024;
   bool no_vehicles = false;
   std::string model_dir = std::string(SAFELANE_DEFAULT_DATA_DIR) + "/models/yolo-fastest-1.1-coco";
@@ -56,6 +77,12 @@ int Main(int argc, char** argv) {
   app.add_option("--plate-every", plate_every, "plate detection every n-th frame");
   app.add_option("--settle-reads", settle_reads,
                  "stop reading a track after this many agreeing reads (0 = never)");
+  app.add_option("--process-every", process_every,
+                 "hand the pipeline only every n-th decoded frame (a loaded node)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--process-offset", process_offset, "the first frame handed over")
+      ->check(CLI::Range(0, 1000));
+  app.add_flag("--passes", print_passes, "print each pass on stderr");
   CLI11_PARSE(app, argc, argv);
 
   cv::setNumThreads(threads);
@@ -98,6 +125,7 @@ int Main(int argc, char** argv) {
   double wait_ms = 0;  // waiting for the decoder (decode not overlapped with processing)
   int width = 0;
   int height = 0;
+  std::chrono::system_clock::time_point t_start{};  // the first frame's capture time
   const auto t0 = Clock::now();
   while (true) {
     const auto w0 = Clock::now();
@@ -112,6 +140,11 @@ int Main(int argc, char** argv) {
       continue;
     }
     const auto& f = **next;
+    if (f.index == 0) t_start = f.captured_at;
+    if (f.index < process_offset || (f.index - process_offset) % process_every != 0) {
+      (*stream)->MarkProcessed();
+      continue;
+    }
     width = f.bgr.cols;
     height = f.bgr.rows;
     safelane::camera::FrameTiming timing;
@@ -122,7 +155,10 @@ int Main(int argc, char** argv) {
     }
     (*stream)->MarkProcessed();
     reads += static_cast<std::int64_t>(passes->size());
-    for (const auto& p : *passes) texts.push_back(p.vote.text);
+    for (const auto& p : *passes) {
+      texts.push_back(p.vote.text);
+      if (print_passes) PrintPass(p, t_start);
+    }
     ++frames;
     plate_ms += timing.plate_detect_ms;
     read_ms += timing.read_ms;
@@ -137,6 +173,7 @@ int Main(int argc, char** argv) {
   for (const auto& p : pipeline->Flush()) {
     ++reads;
     texts.push_back(p.vote.text);
+    if (print_passes) PrintPass(p, t_start);
   }
   const double wall_ms = Ms(Clock::now() - t0);
   rusage usage{};

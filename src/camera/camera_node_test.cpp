@@ -19,6 +19,8 @@
 #include <thread>
 
 #include "camera/camera_key.h"
+#include "camera/plate_text_similarity.h"
+#include "camera/read_admission.h"
 #include "security/master_key.h"
 #include "security/sha256.h"
 #include "security/test_temp_dir.h"
@@ -50,10 +52,60 @@ class CameraNodeTest : public ::testing::Test {
     ASSERT_TRUE(video::testing::RunFfmpeg(
         "-f lavfi -i color=c=gray:s=320x240:r=25 -t 1 -c:v libx264 -pix_fmt yuv420p '" +
         (media_->path() / "empty.mp4").string() + "'"));
+    drop_media_ = new safelane::testing::TempDir();  // NOLINT: one per suite, freed below
+    const std::string slow = "/usr/bin/python3 " SAFELANE_CAMERA_TEST_SCRIPTS
+                             "/make_test_video.py --vehicles 4 --cross-s 4 "
+                             "--starts 0.3,2.3,6.8,8.8 --data '" +
+                             safelane::testing::DataDir().string() + "' --out '" +
+                             drop_media_->path().string() + "' > /dev/null";
+    ASSERT_EQ(std::system(slow.c_str()), 0) << slow;  // NOLINT(cert-env33-c)
   }
   static void TearDownTestSuite() {
     delete media_;
     media_ = nullptr;
+    delete drop_media_;
+    drop_media_ = nullptr;
+  }
+
+  struct VideoTruth {
+    std::vector<Truth> vehicles;  // in order of entry
+    int frames = 0;
+  };
+  static VideoTruth TruthOf(const std::filesystem::path& media) {
+    std::ifstream in(media / "truth.json");
+    const json truth = json::parse(in);
+    VideoTruth out;
+    out.frames = truth["frames"];
+    for (const auto& v : truth["vehicles"]) {
+      out.vehicles.push_back({v["text"], v["direction"], v["lane"], v["enter_s"]});
+    }
+    return out;
+  }
+
+  // Every vehicle read exactly once, in order of entry, with its direction and lane, and a
+  // text that is its plate: exact, or the same plate with characters lost or confused
+  // (SamePlateSimilarity >= 0.75: at most two of eight characters lost; two different plates
+  // of the format score far below), and at least min_exact texts exact. Measured on the drop
+  // video (docs/performance.md): 3 of 4 in every run, at every rate from every frame to
+  // every 16th; 10O457OA is always misread (13O457OA, 10457OA), by the reader.
+  static void ExpectEachVehicleOnce(std::vector<json> reads, const VideoTruth& truth,
+                                    const std::string& what, int min_exact) {
+    std::sort(reads.begin(), reads.end(), [](const json& a, const json& b) {
+      return a["first_seen_ms"].get<std::int64_t>() < b["first_seen_ms"].get<std::int64_t>();
+    });
+    for (const auto& r : reads) std::printf("%s: %s\n", what.c_str(), r.dump().c_str());
+    ASSERT_EQ(reads.size(), truth.vehicles.size()) << what;
+    int exact = 0;
+    for (std::size_t i = 0; i < reads.size(); ++i) {
+      const Truth& t = truth.vehicles[i];
+      const auto text = reads[i]["plate"].get<std::string>();
+      EXPECT_GE(SamePlateSimilarity(text, t.text), 0.75F)
+          << what << ": " << text << " for " << t.text;
+      EXPECT_EQ(reads[i]["direction"], t.direction) << what << ": " << t.text;
+      EXPECT_EQ(reads[i]["lane"], std::to_string(t.lane)) << what << ": " << t.text;
+      exact += text == t.text ? 1 : 0;
+    }
+    EXPECT_GE(exact, min_exact) << what;
   }
 
   void SetUp() override {
@@ -146,12 +198,14 @@ class CameraNodeTest : public ::testing::Test {
   }
 
   static safelane::testing::TempDir* media_;
+  static safelane::testing::TempDir* drop_media_;  // the video of the drop and loaded tests
   safelane::testing::TempDir dir_;
   security::PublicKey public_key_{};
   std::vector<Truth> truth_;
 };
 
 safelane::testing::TempDir* CameraNodeTest::media_ = nullptr;
+safelane::testing::TempDir* CameraNodeTest::drop_media_ = nullptr;
 
 // Exact text accuracy measured on this video (6 vehicles, seed 3) on 2026-11-22: see
 // docs/performance.md. The floor is below it so a regression fails, not a reshuffle.
@@ -211,72 +265,129 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
   }
 }
 
-// DISABLED (re-checked 2026-11-23 04:45 UTC with the duplicate window and read admission):
-// it still fails on this loaded 2-core machine, now by LOSING vehicles, not by duplicating
-// them. At load average 8-12 the node processed 23-67 of 140-211 frames (2-4 frames/s), so a
-// vehicle crossing in 1.6 s is seen 3-6 times and most tracks end with fewer than 2 agreeing
-// readings (5-8 tracks suppressed a run): 2, 2, 0 reads in three runs at real speed (floor
-// 4). The duplicates of earlier runs are handled: the node holds each read for
-// duplicate_window_s and merges a second pass of the same vehicle (duplicate_read_window.h,
-// unit-tested on the split seen here: 75A819FA then 5A819FA), and fragments / background text
-// ("N", "LN", "A") are counted as rejected_reads, not sent (read_admission.h). Playing the
-// stream at half speed (-itsscale 2) was tried: the RTSP server then delivered only 5-7
-// frames/s, one run read 2 vehicles, the other 3 with 75A819FA twice, the second time from a
-// track glued across vehicles for 60 readings that overlapped the first in time (the window
-// rightly keeps two passes seen at the same time apart). What is left is the tracker's, at
-// 2-4 processed frames/s. docs/performance.md has the figures. Run it with
-// --gtest_also_run_disabled_tests.
-TEST_F(CameraNodeTest, DISABLED_RtspStreamDropAndReconnectGiveNoDuplicateReads) {
-  // The video in two parts, cut at a key frame; the server "crashes" during the first part
-  // and comes back on the same port serving the second.
-  const auto a = dir_ / "a.mp4";
-  const auto b = dir_ / "b.mp4";
-  const std::string src = (media_->path() / "test.mp4").string();
-  ASSERT_TRUE(video::testing::RunFfmpeg("-i '" + src + "' -t 4 -c copy '" + a.string() + "'"));
-  ASSERT_TRUE(video::testing::RunFfmpeg("-ss 4 -i '" + src + "' -c copy '" + b.string() + "'"));
+// The video for the loaded-node and RTSP tests: four vehicles crossing in 4 s (a plate in view
+// about 3.4 s, so a node processing only 2-4 of 25 frames/s on a loaded machine still sees
+// each one 7-13 times), two at once, then a moment with no plate in view (6.2-7.1 s) before
+// the next two.
+constexpr double kDropVideoCut1 = 3.0;  // key frames every second: during two vehicles
+constexpr double kDropVideoCut2 = 7.0;  // between vehicles
+
+// What a loaded node reads: the camera's own pipeline handed only every 8th frame of the
+// stream (3 of 25 frames/s: what the stream's bounded queue leaves a node that needs 300 ms
+// a frame), from two different first frames. Deterministic, so it runs in every CI job
+// whatever the machine's load; the RTSP test below runs the same video at real speed.
+TEST_F(CameraNodeTest, ANodeProcessingEveryEighthFrameReadsEveryVehicleOnce) {
+  const auto truth = TruthOf(drop_media_->path());
+  const CameraConfig config = Config("unused.mp4", "fast");
+  for (const int offset : {0, 4}) {
+    auto pipeline = CameraPipeline::Create(config.pipeline);
+    ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
+    video::StreamOptions options;
+    options.url = (drop_media_->path() / "test.mp4").string();
+    options.replay = video::Replay::kFast;
+    auto stream = video::CameraStream::Start(options);
+    ASSERT_TRUE(stream.ok()) << stream.error().message;
+    std::vector<VehiclePass> passes;
+    while (true) {
+      auto next = (*stream)->NextFrame(std::chrono::milliseconds(5000));
+      ASSERT_TRUE(next.ok()) << next.error().message;
+      if (!next->has_value()) break;
+      const video::Frame& f = **next;
+      if ((f.index - offset) % 8 != 0) continue;
+      auto out = pipeline->Process(f.bgr, f.index, f.pts_us, f.captured_at);
+      ASSERT_TRUE(out.ok()) << out.error().message;
+      for (auto& p : *out) passes.push_back(std::move(p));
+    }
+    for (auto& p : pipeline->Flush()) passes.push_back(std::move(p));
+    std::vector<json> reads;
+    for (const auto& p : passes) {
+      const std::string why = WhyNotARead(p.vote, config.admission);
+      std::printf("offset %d: pass %-10s %s agreed %d/%d %s\n", offset, p.vote.text.c_str(),
+                  p.direction.c_str(), p.vote.frames_agreed, p.vote.frames_read,
+                  why.empty() ? "" : ("(not a read: " + why + ")").c_str());
+      if (!why.empty()) continue;
+      reads.push_back({{"plate", p.vote.text},
+                       {"direction", p.direction},
+                       {"lane", p.lane},
+                       {"first_seen_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             p.first_seen.time_since_epoch())
+                                             .count()}});
+    }
+    ExpectEachVehicleOnce(reads, truth, "every 8th frame from " + std::to_string(offset), 3);
+  }
+}
+
+// Over real RTSP at real speed, the camera server crashes twice: once while two vehicles are
+// in view (cut 1) and once between vehicles (cut 2); each time it comes back on the same port
+// serving the video from where it was cut (parts cut at key frames, with ffmpeg -c copy). A
+// vehicle in view across a drop is one read; none is read twice; all are delivered.
+TEST_F(CameraNodeTest, RtspStreamDropsAndReconnectsGiveEveryVehicleOnce) {
+  const auto truth = TruthOf(drop_media_->path());
+  const std::string src = (drop_media_->path() / "test.mp4").string();
+  const std::vector<std::pair<std::filesystem::path, double>> parts = {
+      {dir_ / "a.mp4", kDropVideoCut1},
+      {dir_ / "b.mp4", kDropVideoCut2 - kDropVideoCut1},
+      {dir_ / "c.mp4", truth.frames / 25.0 - kDropVideoCut2}};
+  ASSERT_TRUE(video::testing::RunFfmpeg("-i '" + src + "' -t " + std::to_string(kDropVideoCut1) +
+                                        " -c copy '" + parts[0].first.string() + "'"));
+  ASSERT_TRUE(video::testing::RunFfmpeg("-ss " + std::to_string(kDropVideoCut1) + " -i '" + src +
+                                        "' -t " + std::to_string(kDropVideoCut2 - kDropVideoCut1) +
+                                        " -c copy '" + parts[1].first.string() + "'"));
+  ASSERT_TRUE(video::testing::RunFfmpeg("-ss " + std::to_string(kDropVideoCut2) + " -i '" + src +
+                                        "' -c copy '" + parts[2].first.string() + "'"));
   ProvisionStore();
   const std::string script = std::string(SAFELANE_VIDEO_TEST_SCRIPTS) + "/rtsp_server.py";
-  video::testing::TestServer first(script, {"--media", "cam=" + a.string()});
-  ASSERT_TRUE(first.Start());
-  const int port = first.port();
-
+  const auto playing = dir_ / "playing";
+  int port = 0;
   std::atomic<bool> stop{false};
   NodeSummary summary;
   std::vector<json> reads;
-  std::thread node([&] {
-    reads = Run(Config("rtsp://127.0.0.1:" + std::to_string(port) + "/cam", "realtime"), &summary,
-                stop);
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
-  first.Kill();
-  video::testing::TestServer second(script, {"--media", "cam=" + b.string()});
-  bool restarted = false;
-  for (int attempt = 0; attempt < 20 && !restarted; ++attempt) {
-    restarted = second.Start(port);
-    if (!restarted) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  std::thread node;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    std::filesystem::remove(playing);
+    video::testing::TestServer server(
+        script, {"--media", "cam=" + parts[i].first.string(), "--playing-file", playing.string()});
+    bool started = false;
+    for (int attempt = 0; attempt < 20 && !started; ++attempt) {
+      started = server.Start(port);  // the same port after the first start
+      if (!started) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    ASSERT_TRUE(started);
+    if (i == 0) {
+      port = server.port();
+      node = std::thread([&] {
+        reads = Run(Config("rtsp://127.0.0.1:" + std::to_string(port) + "/cam", "realtime"),
+                    &summary, stop);
+      });
+    }
+    // The part plays from the node's PLAY request (after its reconnect backoff); the server
+    // "crashes" 0.2 s before the part's end, which loses no plate: cut 1 lies inside two
+    // crossings (their tracks must survive the drop), cut 2 and the video's end between
+    // vehicles. After the last part no server comes back, so nothing is played twice.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!std::filesystem::exists(playing) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(std::filesystem::exists(playing)) << "the node never played part " << i;
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(static_cast<int>((parts[i].second - 0.2) * 1000)));
+    server.Kill();
   }
-  ASSERT_TRUE(restarted);
-  // Part b lasts about 5.5 s; stop before it ends (a live source would be re-read from its
-  // start by this server, which is not what a camera does).
-  std::this_thread::sleep_for(std::chrono::milliseconds(6000));
   stop.store(true);
   node.join();
 
-  EXPECT_GE(summary.stream.reconnects, 1);
-  std::set<std::string> texts;
-  for (const auto& r : reads) {
-    EXPECT_TRUE(texts.insert(r["plate"].get<std::string>()).second) << "read twice: " << r["plate"];
-  }
-  (void)CountExact(reads);
-  std::printf("rejected %lld, merged %lld, suppressed %lld, frames processed %lld of %lld\n",
-              static_cast<long long>(summary.rejected_reads),
-              static_cast<long long>(summary.merged_duplicates),
-              static_cast<long long>(summary.suppressed_tracks),
-              static_cast<long long>(summary.stream.frames_processed),
-              static_cast<long long>(summary.stream.frames_in));
-  // Video lost while reconnecting may cost the vehicle passing then, never a duplicate.
-  EXPECT_GE(reads.size(), truth_.size() - 2);
-  EXPECT_LE(reads.size(), truth_.size());
+  std::printf(
+      "reconnects %lld, rejected %lld, merged %lld, suppressed %lld, frames processed "
+      "%lld of %lld\n",
+      static_cast<long long>(summary.stream.reconnects),
+      static_cast<long long>(summary.rejected_reads),
+      static_cast<long long>(summary.merged_duplicates),
+      static_cast<long long>(summary.suppressed_tracks),
+      static_cast<long long>(summary.stream.frames_processed),
+      static_cast<long long>(summary.stream.frames_in));
+  EXPECT_EQ(summary.stream.reconnects, 2);  // both drops were seen and recovered from
+  // One exact text fewer than measured: the processed frames depend on the machine's load.
+  ExpectEachVehicleOnce(reads, truth, "over RTSP", 2);
   // Delivered straight to the store.
   EXPECT_EQ(summary.events_pending, 0);
   for (const auto& r : reads) EXPECT_TRUE(Stored(r["event_id"]).has_value());

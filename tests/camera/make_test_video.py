@@ -12,7 +12,7 @@ Ground truth (JSON): for each vehicle its text, direction, lane, and the times (
 the first frame) when its plate centre enters and leaves the frame, in order of entry.
 
   make_test_video.py --data ../shared/data --out DIR [--width 1920 --height 1080 --fps 25]
-      [--vehicles 8] [--seed 3]
+      [--vehicles 8] [--seed 3] [--cross-s 1.6] [--gap-s 1.1 | --starts 0.3,2.3,6.8,8.8]
 Writes DIR/test.mp4 and DIR/truth.json. Deterministic for a seed (ffmpeg version aside).
 """
 import argparse
@@ -90,8 +90,15 @@ def main():
     ap.add_argument("--vehicles", type=int, default=8)
     ap.add_argument("--cross-s", type=float, default=1.6, help="seconds to cross the frame")
     ap.add_argument("--gap-s", type=float, default=1.1, help="seconds between vehicle entries")
+    ap.add_argument("--starts", help="comma-separated entry times (s), one per vehicle, "
+                    "instead of --gap-s: leaves moments with no vehicle in view")
     ap.add_argument("--seed", type=int, default=3)
     args = ap.parse_args()
+    starts = [0.3 + k * args.gap_s for k in range(args.vehicles)]
+    if args.starts:
+        starts = [float(x) for x in args.starts.split(",")]
+        if len(starts) != args.vehicles or starts != sorted(starts) or starts[0] < 0:
+            sys.exit("--starts needs one increasing time per vehicle")
 
     rng = np.random.default_rng(args.seed)
     W, H, fps = args.width, args.height, args.fps
@@ -125,7 +132,7 @@ def main():
             f = max_h / sprite.shape[0]
             sprite = cv2.resize(sprite, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
             pbox = tuple(c * f for c in pbox)
-        start = 0.3 + k * args.gap_s
+        start = starts[k]
         vehicles.append({"sprite": sprite, "pbox": pbox, "lane": lane, "direction": direction,
                          "start": start, "text": plate.text})
 
