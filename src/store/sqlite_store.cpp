@@ -143,6 +143,17 @@ Result<Statement> PrepareSearch(Database& db, const SearchSql& search, const cha
   return stmt;
 }
 
+// The detail column of an EXPLAIN QUERY PLAN statement, one line per step.
+Result<std::string> PlanText(Statement& explain) {
+  std::string plan;
+  for (;;) {
+    auto row = explain.Step();
+    if (!row) return row.error();
+    if (!*row) return plan;
+    plan += explain.Text(3) + "\n";
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& data_dir,
@@ -429,13 +440,7 @@ Result<std::vector<StoredRead>> SqliteStore::SearchReads(const ReadQuery& query)
 Result<std::string> SqliteStore::ExplainSearch(const ReadQuery& query) {
   auto s = PrepareSearch(db_, BuildSearch(query), "EXPLAIN QUERY PLAN ");
   if (!s) return s.error();
-  std::string plan;
-  for (;;) {
-    auto row = s->Step();
-    if (!row) return row.error();
-    if (!*row) return plan;
-    plan += s->Text(3) + "\n";
-  }
+  return PlanText(*s);
 }
 
 Result<std::vector<JourneyStop>> SqliteStore::Journey(const std::string& plate, TimePoint from,
@@ -476,13 +481,7 @@ Result<std::string> SqliteStore::ExplainEvidenceReferenced() {
   auto s = db_.Prepare(std::string("EXPLAIN QUERY PLAN ") + sqlite::kEvidenceBuckets +
                        sqlite::EvidenceRowsNaming("?1") + " LIMIT 1");
   if (!s) return s.error();
-  std::string plan;
-  for (;;) {
-    auto row = s->Step();
-    if (!row) return row.error();
-    if (!*row) return plan;
-    plan += s->Text(3) + "\n";
-  }
+  return PlanText(*s);
 }
 
 }  // namespace safelane::store
