@@ -42,23 +42,25 @@ struct Truth {
 
 class CameraNodeTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    media_ = new safelane::testing::TempDir();  // NOLINT: one per suite, freed below
-    const std::string command = "/usr/bin/python3 " SAFELANE_CAMERA_TEST_SCRIPTS
-                                "/make_test_video.py --vehicles 6 --data '" +
-                                safelane::testing::DataDir().string() + "' --out '" +
-                                media_->path().string() + "' > /dev/null";
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;  // NOLINT(cert-env33-c)
-    ASSERT_TRUE(video::testing::RunFfmpeg(
-        "-f lavfi -i color=c=gray:s=320x240:r=25 -t 1 -c:v libx264 -pix_fmt yuv420p '" +
-        (media_->path() / "empty.mp4").string() + "'"));
-    drop_media_ = new safelane::testing::TempDir();  // NOLINT: one per suite, freed below
-    const std::string slow = "/usr/bin/python3 " SAFELANE_CAMERA_TEST_SCRIPTS
-                             "/make_test_video.py --vehicles 4 --cross-s 4 "
-                             "--starts 0.3,2.3,6.8,8.8 --data '" +
-                             safelane::testing::DataDir().string() + "' --out '" +
-                             drop_media_->path().string() + "' > /dev/null";
-    ASSERT_EQ(std::system(slow.c_str()), 0) << slow;  // NOLINT(cert-env33-c)
+  // The videos are rendered when a test first needs them (ctest runs each test in its own
+  // process, so rendering both up front would cost every test both renders).
+  static const std::filesystem::path& Rendered(safelane::testing::TempDir*& dir,
+                                               const std::string& arguments) {
+    if (dir == nullptr) {
+      dir = new safelane::testing::TempDir();  // NOLINT: one per suite, freed below
+      const std::string command = "/usr/bin/python3 " SAFELANE_CAMERA_TEST_SCRIPTS
+                                  "/make_test_video.py " +
+                                  arguments + " --data '" + safelane::testing::DataDir().string() +
+                                  "' --out '" + dir->path().string() + "' > /dev/null";
+      EXPECT_EQ(std::system(command.c_str()), 0) << command;  // NOLINT(cert-env33-c)
+    }
+    return dir->path();
+  }
+  // The main test video: 6 vehicles crossing in 1.6 s each, up to two at once.
+  static const std::filesystem::path& SixVehicles() { return Rendered(media_, "--vehicles 6"); }
+  // The video of the loaded-node and RTSP tests (see kDropVideoCut1).
+  static const std::filesystem::path& DropVideo() {
+    return Rendered(drop_media_, "--vehicles 4 --cross-s 4 --starts 0.3,2.3,6.8,8.8");
   }
   static void TearDownTestSuite() {
     delete media_;
@@ -112,11 +114,6 @@ class CameraNodeTest : public ::testing::Test {
     auto key = CreateCameraKeyFile(dir_ / "cam.key");
     ASSERT_TRUE(key.ok()) << key.error().message;
     public_key_ = key->public_key();
-    std::ifstream in(media_->path() / "truth.json");
-    const json truth = json::parse(in);
-    for (const auto& v : truth["vehicles"]) {
-      truth_.push_back({v["text"], v["direction"], v["lane"], v["enter_s"]});
-    }
   }
 
   CameraConfig Config(const std::string& url, const std::string& replay) {
@@ -214,7 +211,11 @@ constexpr int kMinExactOfSix = 3;
 TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheStoreIsDown) {
   const std::atomic<bool> stop{false};
   NodeSummary summary;
-  const auto reads = Run(Config((media_->path() / "test.mp4").string(), "fast"), &summary, stop);
+  truth_ = TruthOf(SixVehicles()).vehicles;
+  ASSERT_TRUE(video::testing::RunFfmpeg(
+      "-f lavfi -i color=c=gray:s=320x240:r=25 -t 1 -c:v libx264 -pix_fmt yuv420p '" +
+      (dir_ / "empty.mp4").string() + "'"));
+  const auto reads = Run(Config((SixVehicles() / "test.mp4").string(), "fast"), &summary, stop);
 
   // One read per vehicle, in the order they entered, each with its direction.
   for (const auto& r : reads) std::printf("%s\n", r.dump().c_str());
@@ -249,7 +250,7 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
   // The store comes up; the node's next start delivers the spool, oldest first.
   ProvisionStore();
   NodeSummary second;
-  const auto none = Run(Config((media_->path() / "empty.mp4").string(), "fast"), &second, stop);
+  const auto none = Run(Config((dir_ / "empty.mp4").string(), "fast"), &second, stop);
   EXPECT_TRUE(none.empty());
   EXPECT_EQ(second.events_pending, 0);
   EXPECT_EQ(second.sender.accepted, static_cast<std::int64_t>(reads.size()));
@@ -277,13 +278,13 @@ constexpr double kDropVideoCut2 = 7.0;  // between vehicles
 // a frame), from two different first frames. Deterministic, so it runs in every CI job
 // whatever the machine's load; the RTSP test below runs the same video at real speed.
 TEST_F(CameraNodeTest, ANodeProcessingEveryEighthFrameReadsEveryVehicleOnce) {
-  const auto truth = TruthOf(drop_media_->path());
+  const auto truth = TruthOf(DropVideo());
   const CameraConfig config = Config("unused.mp4", "fast");
   for (const int offset : {0, 4}) {
     auto pipeline = CameraPipeline::Create(config.pipeline);
     ASSERT_TRUE(pipeline.ok()) << pipeline.error().message;
     video::StreamOptions options;
-    options.url = (drop_media_->path() / "test.mp4").string();
+    options.url = (DropVideo() / "test.mp4").string();
     options.replay = video::Replay::kFast;
     auto stream = video::CameraStream::Start(options);
     ASSERT_TRUE(stream.ok()) << stream.error().message;
@@ -322,8 +323,8 @@ TEST_F(CameraNodeTest, ANodeProcessingEveryEighthFrameReadsEveryVehicleOnce) {
 // serving the video from where it was cut (parts cut at key frames, with ffmpeg -c copy). A
 // vehicle in view across a drop is one read; none is read twice; all are delivered.
 TEST_F(CameraNodeTest, RtspStreamDropsAndReconnectsGiveEveryVehicleOnce) {
-  const auto truth = TruthOf(drop_media_->path());
-  const std::string src = (drop_media_->path() / "test.mp4").string();
+  const auto truth = TruthOf(DropVideo());
+  const std::string src = (DropVideo() / "test.mp4").string();
   const std::vector<std::pair<std::filesystem::path, double>> parts = {
       {dir_ / "a.mp4", kDropVideoCut1},
       {dir_ / "b.mp4", kDropVideoCut2 - kDropVideoCut1},
