@@ -167,7 +167,10 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
   local.read_ms = MsSince(r0);
 
   std::vector<vision::VehicleDetection> vehicles;
-  if (vehicles_ && frame_index % options_.vehicle_every_n_frames == 0) {
+  // Every n-th PROCESSED frame: a loaded node is handed every k-th stream frame, and a
+  // test of the stream's index would never run (k = n, an odd first frame) or run on every
+  // frame (k a multiple of n) depending on where the drops fell.
+  if (vehicles_ && processed_++ % options_.vehicle_every_n_frames == 0) {
     const auto t0 = std::chrono::steady_clock::now();
     auto detected = vehicles_->Detect(frame_bgr);
     if (!detected) return detected.error();

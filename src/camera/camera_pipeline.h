@@ -38,7 +38,7 @@ using WallTime = std::chrono::system_clock::time_point;
 struct PipelineOptions {
   vision::RecognizerOptions recognizer;
   std::optional<vision::VehicleDetectorOptions> vehicles;  // none: class "unknown", no colour
-  int vehicle_every_n_frames = 4;                          // 1 = every frame
+  int vehicle_every_n_frames = 4;  // of the frames processed; 1 = every frame
   // Plates are detected, read and tracked on every n-th frame only; the tracker predicts
   // across the frames in between (it steps by capture time). Fewer votes per vehicle, and
   // at 2 a seventh read on the test video (docs/performance.md): off by default. Vehicles
@@ -175,6 +175,7 @@ class CameraPipeline {
   std::int64_t tick_ = -1;
   WallTime last_capture_;
   std::int64_t last_index_ = 0;   // the stream's frame index of the last processed frame
+  std::int64_t processed_ = 0;    // frames whose plates were detected (vehicle_every_n_frames)
   double frame_interval_ms_ = 0;  // running estimate of the stream's frame interval
 };
 
