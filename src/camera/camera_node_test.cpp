@@ -60,7 +60,7 @@ class CameraNodeTest : public ::testing::Test {
   static const std::filesystem::path& SixVehicles() { return Rendered(media_, "--vehicles 6"); }
   // The video of the loaded-node and RTSP tests (see kDropVideoCut1).
   static const std::filesystem::path& DropVideo() {
-    return Rendered(drop_media_, "--vehicles 4 --cross-s 4 --starts 0.3,2.3,6.8,8.8");
+    return Rendered(drop_media_, "--vehicles 4 --cross-s 5 --starts 1.0,3.5,9.0,11.5");
   }
   static void TearDownTestSuite() {
     delete media_;
@@ -266,12 +266,13 @@ TEST_F(CameraNodeTest, FileReplayReadsEveryVehicleOnceAndNothingIsLostWhileTheSt
   }
 }
 
-// The video for the loaded-node and RTSP tests: four vehicles crossing in 4 s (a plate in view
-// about 3.4 s, so a node processing only 2-4 of 25 frames/s on a loaded machine still sees
-// each one 7-13 times), two at once, then a moment with no plate in view (6.2-7.1 s) before
-// the next two.
-constexpr double kDropVideoCut1 = 3.0;  // key frames every second: during two vehicles
-constexpr double kDropVideoCut2 = 7.0;  // between vehicles
+// The video for the loaded-node and RTSP tests: four vehicles crossing in 5 s (a plate in view
+// about 4.3 s, so a node processing only 1.5-4 of 25 frames/s on a loaded machine, as under
+// ASan beside other tests, still sees each one 6-17 times), the first entering after 1.1 s
+// (a node's first frames are its slowest), two at once, then 1.2 s with no plate in view
+// (8.3-9.4 s) before the next two.
+constexpr double kDropVideoCut1 = 5.0;  // key frames every second: during two vehicles
+constexpr double kDropVideoCut2 = 9.0;  // between vehicles
 
 // What a loaded node reads: the camera's own pipeline handed only every 8th frame of the
 // stream (3 of 25 frames/s: what the stream's bounded queue leaves a node that needs 300 ms
