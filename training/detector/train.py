@@ -13,7 +13,6 @@ with AP50 on a fixed synthetic validation set; best.pt keeps the best. Never rea
 """
 import argparse
 import json
-import math
 import os
 import time
 
@@ -23,6 +22,7 @@ import torch.nn.functional as F
 
 from training.detector.dataset import DetectorStream, load_openimages, make_targets
 from training.detector.decode import average_precision, decode, match, prepare, working_scale
+from training.common.schedule import cpu_state, wall_clock_lr
 from training.detector.model import PlateDetector
 from training.synth.scene import SceneComposer
 
@@ -85,11 +85,6 @@ class Validator:
         return r
 
 
-def cpu_state(model):
-    """Checkpoints always hold CPU tensors, so export and CPU fine-tuning load them as is."""
-    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -143,8 +138,7 @@ def main():
         frac = (time.time() - t0) / budget
         if frac >= 1:
             break
-        warm = min(1.0, (step + 1) / max(1, args.warmup))
-        lr = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+        lr = wall_clock_lr(args.lr, step + 1, args.warmup, frac)
         for g in opt.param_groups:
             g["lr"] = lr
         out = model(x)

@@ -18,9 +18,8 @@ import torch
 
 from training.common import seeds
 
-from .data import real_train
 from .prepare import prepare
-from .sources import CacheSource, MixedSampler, RealSource
+from .sources import MixedSampler, weighted_sources
 
 
 def _prepared(img, text, lines, rng, wrong):
@@ -67,19 +66,12 @@ class ReaderStream(torch.utils.data.IterableDataset):
     def _sources(self, wid):
         a = self.args
         base = seeds.READER_LIVE.start + a.seed * 100 + wid
-        out = {"real": (RealSource(real_train("train"), a.wrong_mode), a.real)}
+        out = weighted_sources(a)
         if a.live_synth > 0:
             out["live_synth"] = (LiveSynthSource(base, a.wrong_mode), a.live_synth)
         if a.live_det > 0:
             out["live_det"] = (LiveDetCropSource(base + seeds.READER_LIVE_DET_OFFSET,
                                                  a.det_model, wrong=a.wrong_mode), a.live_det)
-        if a.synth > 0:
-            out["synth"] = (CacheSource(a.synth_glob), a.synth)
-        if a.det > 0:
-            out["det"] = (CacheSource(a.det_glob), a.det)
-        if a.pseudo > 0:
-            from .pseudo_label import load_pseudo
-            out["pseudo"] = (RealSource(load_pseudo(a.pseudo_file), a.wrong_mode), a.pseudo)
         return out
 
     def __iter__(self):

@@ -84,6 +84,21 @@ class CacheSource:
         return x, self.texts[i]
 
 
+def weighted_sources(args):
+    """name -> (source, weight) for the real crops, the caches and the pseudo-labels that
+    args weigh above zero (train.py's flags); the real crops are always there."""
+    from .data import real_train
+    out = {"real": (RealSource(real_train("train"), args.wrong_mode), args.real)}
+    if args.synth > 0:
+        out["synth"] = (CacheSource(args.synth_glob), args.synth)
+    if args.det > 0:
+        out["det"] = (CacheSource(args.det_glob), args.det)
+    if args.pseudo > 0:
+        from .pseudo_label import load_pseudo
+        out["pseudo"] = (RealSource(load_pseudo(args.pseudo_file), args.wrong_mode), args.pseudo)
+    return out
+
+
 class MixedSampler:
     """Draws each sample from a source chosen by weight."""
 

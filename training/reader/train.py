@@ -12,7 +12,6 @@ its own seed; the test split is never read here.
 """
 import argparse
 import json
-import math
 import os
 import time
 
@@ -20,11 +19,13 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from training.common.schedule import cpu_state, wall_clock_lr
+
 from . import ctc
 from .data import real_train
 from .model import PlateReader, count_params
 from .prepare import prepare, to_blob
-from .sources import CacheSource, MixedSampler, RealSource
+from .sources import MixedSampler, weighted_sources
 
 
 def targets(texts):
@@ -112,19 +113,11 @@ def main(argv=None):
         loader = iter(torch.utils.data.DataLoader(ReaderStream(args), batch_size=None,
                                                   num_workers=args.workers,
                                                   pin_memory=args.device != "cpu"))
-    sources = {"real": (RealSource(real_train("train"), args.wrong_mode), args.real)}
-    synth = None
-    if args.synth > 0:
-        synth = CacheSource(args.synth_glob)
-        sources["synth"] = (synth, args.synth)
-    det = None
-    if args.det > 0:
-        det = CacheSource(args.det_glob)
-        sources["det"] = (det, args.det)
-    if args.pseudo > 0:
-        from .pseudo_label import load_pseudo
-        sources["pseudo"] = (RealSource(load_pseudo(args.pseudo_file), args.wrong_mode), args.pseudo)
-    sampler = MixedSampler(sources, args.seed)
+        sources = {}  # each worker builds its own (live.py): none are loaded here
+    else:
+        sources = weighted_sources(args)
+        sampler = MixedSampler(sources, args.seed)
+    synth, det = (sources.get(n, (None,))[0] for n in ("synth", "det"))
     vsets = val_sets(args)
     print("sources", {n: len(getattr(s, "samples", s)) for n, (s, w) in sources.items() if w > 0},
           "val", {k: len(v[1]) for k, v in vsets.items()}, flush=True)
@@ -147,9 +140,8 @@ def main(argv=None):
         if args.minutes > 0:
             frac = (time.time() - t0) / (args.minutes * 60)
             last = frac >= 1 or step == args.steps
-            warm = min(1.0, step / max(1, args.warmup))
             for g in opt.param_groups:
-                g["lr"] = args.lr * warm * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(1.0, frac))))
+                g["lr"] = wall_clock_lr(args.lr, step, args.warmup, frac)
         if loader is not None:
             x, texts = next(loader)
             x = x.to(device, non_blocking=True).float().div_(255.0).unsqueeze(1)
@@ -180,8 +172,7 @@ def main(argv=None):
                    "min": round((time.time() - t0) / 60, 1),
                    "synth_pool": len(synth) if synth is not None else 0,
                    "det_pool": len(det) if det is not None else 0}
-            weights = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-            state = {"model": weights, "arch": arch, "step": step, "val": accs, "args": vars(args)}
+            state = {"model": cpu_state(model), "arch": arch, "step": step, "val": accs, "args": vars(args)}
             torch.save(state, os.path.join(args.out, "last.pt"))
             if score > best:
                 best = score
