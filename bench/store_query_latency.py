@@ -13,18 +13,29 @@ import sys
 import time
 
 DAY_MS = 24 * 3600 * 1000
+# One probe of reads_day_plate per capture day (src/store/sqlite_read_days.h).
+DAYS_FROM = ("WITH RECURSIVE day(n) AS (SELECT max(:from / 86400000,"
+             " (SELECT min(captured_at) FROM reads) / 86400000)"
+             " UNION ALL SELECT n + 1 FROM day WHERE n < ")
+DAYS_TO = "min((:to - 1) / 86400000, (SELECT max(captured_at) FROM reads) / 86400000)) "
+DAYS_ALL = "(SELECT max(captured_at) FROM reads) / 86400000) "
 JOURNEY = (
+    DAYS_FROM + DAYS_TO +
     "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude, c.longitude,"
-    " c.heading_deg FROM reads r INDEXED BY reads_plate_time JOIN cameras c ON c.id = r.camera_id"
-    " WHERE r.plate = ? AND r.captured_at >= ? AND r.captured_at < ?"
+    " c.heading_deg FROM day CROSS JOIN reads r JOIN cameras c ON c.id = r.camera_id"
+    " WHERE (r.captured_at / 86400000) = day.n AND r.plate = :plate"
+    " AND r.captured_at >= :from AND r.captured_at < :to"
     " ORDER BY r.captured_at, r.seq LIMIT 10000")
 READ_COLUMNS = (
     "r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence,"
     " r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id,"
     " r.track_first_seen, r.track_last_seen, r.track_frames, r.track_frames_agreed,"
     " r.track_direction")
-WILDCARD = ("SELECT " + READ_COLUMNS + " FROM reads r WHERE r.plate >= ? AND r.plate < ?"
-            " AND r.plate GLOB ? ORDER BY r.captured_at, r.seq LIMIT 1000")
+WILDCARD = ("WITH RECURSIVE day(n) AS (SELECT (SELECT min(captured_at) FROM reads) / 86400000"
+            " UNION ALL SELECT n + 1 FROM day WHERE n < " + DAYS_ALL +
+            "SELECT " + READ_COLUMNS + " FROM day CROSS JOIN reads r WHERE r.plate >= ?"
+            " AND r.plate < ? AND r.plate GLOB ? AND (r.captured_at / 86400000) = day.n"
+            " ORDER BY r.captured_at, r.seq LIMIT 1000")
 EVIDENCE = "SELECT role, sha256, size_bytes FROM read_evidence WHERE read_seq = ? ORDER BY position"
 
 
@@ -47,7 +58,8 @@ def main():
         plate = db.execute("SELECT plate FROM reads WHERE seq = ?", (seq,)).fetchone()[0]
         start = first + rng.randint(0, span - 7 * DAY_MS)
         t0 = time.perf_counter()
-        journey_rows += len(db.execute(JOURNEY, (plate, start, start + 7 * DAY_MS)).fetchall())
+        journey_rows += len(db.execute(
+            JOURNEY, {"plate": plate, "from": start, "to": start + 7 * DAY_MS}).fetchall())
         journey_ms.append((time.perf_counter() - t0) * 1000)
         # "01A*BC": region and series letter fixed, digits unknown, last two letters known.
         prefix = plate[:3]

@@ -105,7 +105,9 @@ TEST_F(EvidenceRefsTest, LooksInEveryBucketFromTheOldestToTheNewest) {
 
 // A store made before migration 5, holding a read: opening it replaces the address
 // index, and the read's evidence is found through the new one.
-TEST_F(EvidenceRefsTest, MigrationFiveUpgradesAStoreThatHoldsReads) {
+// Migrations 5 (evidence addresses by bucket) and 6 (reads by day, then plate) rebuild
+// indexes of a store that already holds reads; both must find what was there before.
+TEST_F(EvidenceRefsTest, MigrationsFiveAndSixUpgradeAStoreThatHoldsReads) {
   const auto old_dir = dir_ / "old";
   std::filesystem::create_directories(old_dir);
   {
@@ -127,7 +129,7 @@ TEST_F(EvidenceRefsTest, MigrationFiveUpgradesAStoreThatHoldsReads) {
   }
   auto upgraded = SqliteStore::Open(old_dir, clock_);
   ASSERT_TRUE(upgraded.ok()) << upgraded.error().message;
-  EXPECT_EQ((*upgraded)->SchemaVersion(), 5);
+  EXPECT_EQ((*upgraded)->SchemaVersion(), sqlite::LatestSchemaVersion());
   auto used = (*upgraded)->IsEvidenceReferenced(Address("frame"));
   ASSERT_TRUE(used.ok()) << used.error().message;
   EXPECT_TRUE(*used);
@@ -135,6 +137,13 @@ TEST_F(EvidenceRefsTest, MigrationFiveUpgradesAStoreThatHoldsReads) {
   auto read = (*upgraded)->GetRead("before");
   ASSERT_TRUE(read.ok() && read->has_value());
   EXPECT_EQ((*read)->event.evidence.at(0).sha256, Address("frame"));
+  auto stops = (*upgraded)->Journey("01A123BC", FromMillis(0), FromMillis(1), 10);
+  ASSERT_TRUE(stops.ok()) << stops.error().message;
+  ASSERT_EQ(stops->size(), 1U);
+  EXPECT_EQ(stops->front().event_id, "before");
+  auto found = (*upgraded)->SearchReads({.plate = PlatePattern::Parse("01A*").value()});
+  ASSERT_TRUE(found.ok()) << found.error().message;
+  EXPECT_EQ(found->size(), 1U);
   upgraded->reset();
 
   auto raw = sqlite::Database::Open(old_dir / SqliteStore::kDatabaseFile, false);
@@ -148,6 +157,16 @@ TEST_F(EvidenceRefsTest, MigrationFiveUpgradesAStoreThatHoldsReads) {
     names.push_back(indexes->Text(0));
   }
   EXPECT_EQ(names, std::vector<std::string>{"read_evidence_address"});
+  auto read_indexes = raw->Prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reads'"
+      " AND sql IS NOT NULL ORDER BY name");
+  ASSERT_TRUE(read_indexes.ok());
+  names.clear();
+  for (auto row = read_indexes->Step(); row.ok() && *row; row = read_indexes->Step()) {
+    names.push_back(read_indexes->Text(0));
+  }
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"reads_camera_time", "reads_day_plate", "reads_time"}));
 }
 
 }  // namespace

@@ -178,6 +178,14 @@ ALTER TABLE reads ADD COLUMN lane TEXT;
 DROP INDEX read_evidence_sha256;
 CREATE INDEX read_evidence_address ON read_evidence (read_seq >> 16, substr(sha256, 1, 8));
 )sql"},
+    Migration{6, "reads indexed by capture day, then plate",
+              R"sql(
+-- Keyed by plate first, the index took one random page per new read once it outgrew a
+-- batch. Keyed by UTC day first, a batch's entries land in the current day's pages; a
+-- look-up by plate probes each day of its window (sqlite_read_days.h).
+DROP INDEX reads_plate_time;
+CREATE INDEX reads_day_plate ON reads (captured_at / 86400000, plate, captured_at);
+)sql"},
 };
 
 }  // namespace

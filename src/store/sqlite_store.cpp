@@ -15,6 +15,7 @@
 #include "store/geo.h"
 #include "store/sqlite_evidence_refs.h"
 #include "store/sqlite_migrations.h"
+#include "store/sqlite_read_days.h"
 #include "store/validation.h"
 
 namespace safelane::store {
@@ -120,12 +121,21 @@ SearchSql BuildSearch(const ReadQuery& q) {
     add("r.colour = ?");
     out.params.emplace_back(*q.colour);
   }
-  // With a plate prefix the plate index is always the selective one; without statistics
-  // the planner may prefer the time index to avoid a sort, so say which to use.
-  out.sql = std::string("SELECT ") + kReadColumns + " FROM reads r" +
-            (plate_index ? " INDEXED BY reads_plate_time" : "") + where +
-            " ORDER BY r.captured_at, r.seq LIMIT ?";
   out.params.emplace_back(std::int64_t{q.limit});
+  if (!plate_index) {
+    out.sql = std::string("SELECT ") + kReadColumns + " FROM reads r" + where +
+              " ORDER BY r.captured_at, r.seq LIMIT ?";
+    return out;
+  }
+  // With a plate or a plate prefix the day-and-plate index is always the selective one:
+  // one probe per day of the window (sqlite_read_days.h), whose bounds come first.
+  decltype(out.params) days;
+  if (q.from) days.emplace_back(ToMillis(*q.from));
+  if (q.to) days.emplace_back(ToMillis(*q.to));
+  out.params.insert(out.params.begin(), days.begin(), days.end());
+  out.sql = sqlite::ReadDays(q.from.has_value(), q.to.has_value()) + "SELECT " + kReadColumns +
+            sqlite::kReadsByDay + where + " AND " + sqlite::kReadOnDay +
+            " ORDER BY r.captured_at, r.seq LIMIT ?";
   return out;
 }
 
@@ -447,14 +457,17 @@ Result<std::vector<JourneyStop>> SqliteStore::Journey(const std::string& plate, 
                                                       TimePoint to, int limit) {
   if (auto l = CheckLimit(limit); !l) return l.error();
   if (!IsValidPlate(plate)) return Error(ErrorCode::kBadRequest, "plate must be 1-16 of A-Z 0-9");
-  auto s = db_.Prepare(
-      "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude, c.longitude,"
-      " c.heading_deg FROM reads r INDEXED BY reads_plate_time JOIN cameras c ON c.id = r.camera_id"
-      " WHERE r.plate = ? AND r.captured_at >= ? AND r.captured_at < ?"
-      " ORDER BY r.captured_at, r.seq LIMIT ?");
+  auto s = db_.Prepare(sqlite::ReadDays(true, true) +
+                       "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude,"
+                       " c.longitude, c.heading_deg" +
+                       sqlite::kReadsByDay + " JOIN cameras c ON c.id = r.camera_id WHERE " +
+                       sqlite::kReadOnDay +
+                       " AND r.plate = ? AND r.captured_at >= ? AND r.captured_at < ?"
+                       " ORDER BY r.captured_at, r.seq LIMIT ?");
   if (!s) return s.error();
-  s->Bind(1, std::string_view(plate)).Bind(2, ToMillis(from)).Bind(3, ToMillis(to));
-  s->Bind(4, std::int64_t{limit});
+  s->Bind(1, ToMillis(from)).Bind(2, ToMillis(to));
+  s->Bind(3, std::string_view(plate)).Bind(4, ToMillis(from)).Bind(5, ToMillis(to));
+  s->Bind(6, std::int64_t{limit});
   std::vector<JourneyStop> stops;
   for (;;) {
     auto row = s->Step();

@@ -131,11 +131,48 @@ TEST_P(SearchTest, EveryFilterAndTheirCombination) {
 TEST_F(SearchTest, PrefixWildcardAndExactPlateUseThePlateIndex) {
   auto wildcard = sqlite_store().ExplainSearch({.plate = Pattern("01A*BC"), .city = "Tashkent"});
   ASSERT_TRUE(wildcard.ok()) << wildcard.error().message;
-  EXPECT_NE(wildcard->find("USING INDEX reads_plate_time (plate>? AND plate<?)"), std::string::npos)
+  EXPECT_NE(wildcard->find("USING INDEX reads_day_plate (<expr>=? AND plate>? AND plate<?)"),
+            std::string::npos)
       << *wildcard;
   auto exact = sqlite_store().ExplainSearch({.plate = Pattern("01A123BC")});
   ASSERT_TRUE(exact.ok());
-  EXPECT_NE(exact->find("USING INDEX reads_plate_time (plate=?"), std::string::npos) << *exact;
+  EXPECT_NE(exact->find("USING INDEX reads_day_plate (<expr>=? AND plate=?"), std::string::npos)
+      << *exact;
+}
+
+// The SQLite index is keyed by UTC day first (sqlite_read_days.h): a window that starts or
+// ends on a midnight, spans days or lies outside the stored reads must still give exactly
+// the reads inside it, as PostgreSQL's day partitions do.
+TEST_P(SearchTest, PlateLookUpsAcrossDayBoundaries) {
+  using V = std::vector<std::string>;
+  using std::chrono::milliseconds;
+  const auto day = hours(24);
+  auto at = [&](const char* id, TimePoint t) {
+    return Signed(MakeEvent(id, "tash-1", "77Z555ZZ", t));
+  };
+  IngestAll({at("p0", kT0 - milliseconds(1)), at("p1", kT0), at("p2", kT0 + day - milliseconds(1)),
+             at("p3", kT0 + day), at("p4", kT0 + 3 * day + hours(5))});
+  auto journey = [&](TimePoint from, TimePoint to) {
+    auto stops = store_->Journey("77Z555ZZ", from, to, 100);
+    EXPECT_TRUE(stops.ok()) << stops.error().message;
+    V ids;
+    for (const auto& s : stops.ok() ? *stops : std::vector<JourneyStop>{})
+      ids.push_back(s.event_id);
+    return ids;
+  };
+  EXPECT_EQ(journey(kT0, kT0 + day), (V{"p1", "p2"}));
+  EXPECT_EQ(journey(kT0 - milliseconds(1), kT0 + day + milliseconds(1)),
+            (V{"p0", "p1", "p2", "p3"}));
+  EXPECT_EQ(journey(kT0 - 30 * day, kT0 + 30 * day), (V{"p0", "p1", "p2", "p3", "p4"}));
+  EXPECT_EQ(journey(kT0 + day + milliseconds(1), kT0 + 3 * day), V{});  // a gap between reads
+  EXPECT_EQ(journey(kT0 + 40 * day, kT0 + 41 * day), V{});              // after every read
+  EXPECT_EQ(journey(kT0 - 41 * day, kT0 - 40 * day), V{});              // before every read
+  EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ")}), (V{"p0", "p1", "p2", "p3", "p4"}));
+  EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ"), .from = kT0 + day}), (V{"p3", "p4"}));
+  EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ"), .to = kT0}), (V{"p0"}));
+  EXPECT_EQ(Search({.plate = Pattern("77Z*"), .from = kT0, .to = kT0 + 4 * day, .limit = 3}),
+            (V{"p1", "p2", "p3"}));
+  EXPECT_EQ(Search({.plate = Pattern("7?Z55*"), .to = kT0 + day}), (V{"p0", "p1", "p2"}));
 }
 
 TEST_P(SearchTest, JourneyIsTimeOrderedWithCameraPositions) {
