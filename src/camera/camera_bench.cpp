@@ -12,16 +12,20 @@
 // (from frame --process-offset on), as a node does that can process only 25/N of a 25 fps
 // live stream (the stream's queue drops the rest): what the node reads at that rate, made
 // repeatable. --passes prints each pass (text, direction, agreeing frames, times). Pin it to cores
-// with taskset; --threads sets OpenCV's and the decoder's thread count.
+// with taskset; --threads N sets the pipeline's threads (1 or 2: plates detected one frame
+// ahead on a worker, camera_pipeline.h), OpenCV's and the decoder's; --pipeline-threads,
+// --opencv-threads and --decode-threads set one of them alone.
 
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
+#include <optional>
 
 #include "camera/camera_pipeline.h"
 #include "video/camera_stream.h"
@@ -59,6 +63,9 @@ int Main(int argc, char** argv) {
   CLI::App app{"Camera pipeline throughput"};
   std::string video;
   int threads = 1;
+  int pipeline_threads = 0;  // 0: min(threads, 2)
+  int opencv_threads = 0;    // 0: threads
+  int decode_threads = 0;    // 0: threads
   int vehicle_every = 4;
   int settle_reads = 6;
   int plate_every = 1;
@@ -69,7 +76,12 @@ int Main(int argc, char** argv) {
   bool no_vehicles = false;
   std::string model_dir = std::string(SAFELANE_DEFAULT_DATA_DIR) + "/models/yolo-fastest-1.1-coco";
   app.add_option("--video", video, "H.264 file")->required();
-  app.add_option("--threads", threads, "OpenCV and decoder threads")->check(CLI::Range(1, 16));
+  app.add_option("--threads", threads, "pipeline (at most 2), OpenCV and decoder threads")
+      ->check(CLI::Range(1, 16));
+  app.add_option("--pipeline-threads", pipeline_threads, "pipeline threads (1 or 2)")
+      ->check(CLI::Range(1, 2));
+  app.add_option("--opencv-threads", opencv_threads, "OpenCV threads")->check(CLI::Range(1, 16));
+  app.add_option("--decode-threads", decode_threads, "decoder threads")->check(CLI::Range(1, 16));
   app.add_option("--vehicle-every", vehicle_every, "vehicle detection every n-th frame");
   app.add_option("--working-size", working_size, "plate detector working size (px)");
   app.add_option("--vehicle-model-dir", model_dir, "Yolo-Fastest folder");
@@ -85,8 +97,12 @@ int Main(int argc, char** argv) {
   app.add_flag("--passes", print_passes, "print each pass on stderr");
   CLI11_PARSE(app, argc, argv);
 
-  cv::setNumThreads(threads);
+  if (pipeline_threads == 0) pipeline_threads = std::min(threads, 2);
+  if (opencv_threads == 0) opencv_threads = threads;
+  if (decode_threads == 0) decode_threads = threads;
+  cv::setNumThreads(opencv_threads);
   safelane::camera::PipelineOptions options;
+  options.threads = pipeline_threads;
   options.recognizer.country = "uz";
   options.countries = {"uz"};
   options.recognizer.detector.working_size = working_size;
@@ -106,7 +122,7 @@ int Main(int argc, char** argv) {
   safelane::video::StreamOptions stream_options;
   stream_options.url = video;
   stream_options.replay = safelane::video::Replay::kFast;
-  stream_options.decode_threads = threads;
+  stream_options.decode_threads = decode_threads;
   auto stream = safelane::video::CameraStream::Start(stream_options);
   if (!stream) {
     std::fprintf(stderr, "%s\n", stream.error().message.c_str());
@@ -170,10 +186,26 @@ int Main(int argc, char** argv) {
       ++vehicle_frames;
     }
   }
-  for (const auto& p : pipeline->Flush()) {
+  // With 2 pipeline threads the last frame is completed here.
+  safelane::camera::FrameTiming last;
+  std::optional<safelane::Error> failed;
+  for (const auto& p : pipeline->Flush(&last, &failed)) {
     ++reads;
     texts.push_back(p.vote.text);
     if (print_passes) PrintPass(p, t_start);
+  }
+  if (failed) {
+    std::fprintf(stderr, "%s\n", failed->message.c_str());
+    return 1;
+  }
+  plate_ms += last.plate_detect_ms;
+  read_ms += last.read_ms;
+  plates_found += last.plates_found;
+  plates_read += last.plates_read;
+  track_ms += last.track_ms;
+  if (last.vehicle_ms > 0) {
+    vehicle_ms += last.vehicle_ms;
+    ++vehicle_frames;
   }
   const double wall_ms = Ms(Clock::now() - t0);
   rusage usage{};
@@ -183,6 +215,9 @@ int Main(int argc, char** argv) {
       {"video", video},
       {"size", std::to_string(width) + "x" + std::to_string(height)},
       {"threads", threads},
+      {"pipeline_threads", pipeline_threads},
+      {"opencv_threads", opencv_threads},
+      {"decode_threads", decode_threads},
       {"frames", frames},
       {"reads", reads},
       {"texts", texts},

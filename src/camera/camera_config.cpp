@@ -283,6 +283,7 @@ Result<CameraConfig> ParseCameraConfig(const std::string& toml_text,
     (void)pipe.String("vehicle_model_dir", "");
   }
   c.pipeline.vehicle_every_n_frames = pipe.Integer("vehicle_every_n_frames", 4, 1, 1000, "frames");
+  c.pipeline.threads = pipe.Integer("threads", 1, 1, 2, "threads");
   c.pipeline.voter.min_agreeing = pipe.Integer("min_agreeing_reads", 2, 1, 100, "frames");
   c.pipeline.voter.min_confidence = pipe.Number("min_confidence", 0.05, 0, 1, "(probability)");
   c.pipeline.report_stationary = pipe.Bool("report_stationary", false);

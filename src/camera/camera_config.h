@@ -10,8 +10,9 @@
 //   [stream]    url, transport (tcp|udp), replay (realtime|fast), ring_seconds,
 //               decode_threads, max_queued_frames
 //   [pipeline]  plate_working_size (px), vehicle_detection (bool), vehicle_model_dir,
-//               vehicle_every_n_frames, min_agreeing_reads, min_confidence,
-//               report_stationary, max_missed_frames; what is a read (read_admission.h):
+//               vehicle_every_n_frames, threads (1|2, camera_pipeline.h),
+//               min_agreeing_reads, min_confidence, report_stationary, max_missed_frames;
+//               what is a read (read_admission.h):
 //               min_plate_chars (0 = the shortest fixed format of `countries`),
 //               min_unfit_confidence; one event per vehicle (duplicate_read_window.h):
 //               duplicate_window_s, duplicate_text_similarity, duplicate_gap_widths

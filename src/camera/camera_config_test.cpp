@@ -43,6 +43,7 @@ TEST(CameraConfig, MinimalFileGetsDefaultsAndResolvesRelativePaths) {
   EXPECT_EQ(c->pipeline.recognizer.country, "uz");
   ASSERT_TRUE(c->pipeline.vehicles.has_value());
   EXPECT_EQ(c->pipeline.vehicle_every_n_frames, 4);
+  EXPECT_EQ(c->pipeline.threads, 1);
   EXPECT_FALSE(c->evidence.clip);
 }
 
@@ -65,6 +66,7 @@ TEST(CameraConfig, EveryMistakeIsRefusedWithItsKey) {
       {"id = \"cam-7\"", "[camera].id must match"},
       {"signing_key_file = \"keys/cam-7.key\"", "[camera].signing_key_file is required"},
       {"heading_deg = 90", "not valid TOML"},
+      {"[sink]", "[pipeline].threads must be in [1, 2]"},
   };
   const std::vector<std::string> replacements = {
       "[camera]\nid = \"cam-7\"\ncolour = \"red\"",
@@ -76,6 +78,7 @@ TEST(CameraConfig, EveryMistakeIsRefusedWithItsKey) {
       "id = \"cam 7\"",
       "",
       "heading_deg = = 90",
+      "[pipeline]\nthreads = 3\n[sink]",
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     std::string text = kMinimal;

@@ -211,6 +211,31 @@ void CameraNode::LogHealth(const video::CameraStream& stream, double wall_s) con
   spdlog::info("health {}", line.dump());
 }
 
+void CameraNode::Count(const FrameTiming& timing) {
+  auto& st = summary_.stages;
+  st.plate_detect_ms += timing.plate_detect_ms;
+  st.read_ms += timing.read_ms;
+  st.track_ms += timing.track_ms;
+  if (timing.vehicle_ms > 0) {
+    st.vehicle_ms += timing.vehicle_ms;
+    ++st.vehicle_frames;
+  }
+}
+
+void CameraNode::FlushPipeline() {
+  FrameTiming timing;
+  std::optional<Error> failed;
+  auto passes = pipeline_.Flush(&timing, &failed);
+  // With pipeline threads = 2 each Process call completed the frame before it; this one
+  // was counted in frames when it was handed over.
+  Count(timing);
+  if (failed) {
+    ++summary_.frame_errors;
+    spdlog::error("last frame: {}", failed->message);
+  }
+  for (auto& pass : passes) Hold(std::move(pass));
+}
+
 Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
   // Before connecting, so a live stream's first second is not dropped (CameraPipeline::WarmUp).
   if (auto warm = pipeline_.WarmUp(cv::Size(1920, 1080)); !warm) {
@@ -247,7 +272,7 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
       // did not). Every track ends here; a vehicle seen on both sides becomes two passes of
       // one vehicle, which the duplicate window merges into one read.
       if (session >= 0) {
-        for (auto& pass : pipeline_.Flush()) Hold(std::move(pass));
+        FlushPipeline();
       }
       session = frame.session;
     }
@@ -262,16 +287,10 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
     const auto p0 = Clock::now();
     auto passes =
         pipeline_.Process(frame.bgr, frame.index, frame.pts_us, frame.captured_at, &timing);
-    auto& st = summary_.stages;
-    st.process_ms += std::chrono::duration<double, std::milli>(Clock::now() - p0).count();
-    ++st.frames;
-    st.plate_detect_ms += timing.plate_detect_ms;
-    st.read_ms += timing.read_ms;
-    st.track_ms += timing.track_ms;
-    if (timing.vehicle_ms > 0) {
-      st.vehicle_ms += timing.vehicle_ms;
-      ++st.vehicle_frames;
-    }
+    summary_.stages.process_ms +=
+        std::chrono::duration<double, std::milli>(Clock::now() - p0).count();
+    ++summary_.stages.frames;
+    Count(timing);
     (*stream)->MarkProcessed();
     if (!passes) {
       ++summary_.frame_errors;
@@ -284,7 +303,7 @@ Result<NodeSummary> CameraNode::Run(const std::atomic<bool>& stop) {
                               : 0);
     for (auto& read : window_.TakeClosed(latest, clip_tail)) Emit(read, stream->get());
   }
-  for (auto& pass : pipeline_.Flush()) Hold(std::move(pass));
+  FlushPipeline();
   for (auto& read : window_.TakeAll()) Emit(read, stream->get());
   PushPending();
   (*stream)->Stop();

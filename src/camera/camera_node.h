@@ -84,6 +84,10 @@ class CameraNode {
 
   // A pass from the pipeline: refused (counted) or prepared and held in the window.
   void Hold(VehiclePass pass);
+  // The pipeline's stage times of one completed frame, added to the summary's sums.
+  void Count(const FrameTiming& timing);
+  // Ends every track (and completes a frame still in flight: pipeline threads = 2).
+  void FlushPipeline();
   void Emit(HeldRead& read, video::CameraStream* stream);
   void PushPending();
   void LogHealth(const video::CameraStream& stream, double wall_s) const;

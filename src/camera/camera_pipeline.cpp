@@ -51,6 +51,9 @@ Result<CameraPipeline> CameraPipeline::Create(PipelineOptions options) {
   if (!options.zone.empty() && options.zone.size() < 3) {
     return Error(ErrorCode::kBadConfig, "the detection zone needs at least 3 points");
   }
+  if (options.threads < 1 || options.threads > 2) {
+    return Error(ErrorCode::kBadConfig, "pipeline threads must be 1 or 2");
+  }
   if (auto lanes = ValidateLanes(options.lanes); !lanes) return lanes.error();
   for (const auto& p : options.zone) {
     if (!(p.x >= 0 && p.x <= 1 && p.y >= 0 && p.y <= 1)) {
@@ -65,7 +68,14 @@ Result<CameraPipeline> CameraPipeline::Create(PipelineOptions options) {
     if (!loaded) return loaded.error();
     vehicles.emplace(std::move(*loaded));
   }
-  return CameraPipeline(std::move(options), std::move(*recognizer), std::move(vehicles));
+  std::unique_ptr<PlateDetectionWorker> worker;
+  if (options.threads == 2) {
+    auto started = PlateDetectionWorker::Start(options.recognizer.detector);
+    if (!started) return started.error();
+    worker = std::move(*started);
+  }
+  return CameraPipeline(std::move(options), std::move(*recognizer), std::move(vehicles),
+                        std::move(worker));
 }
 
 bool CameraPipeline::InZone(cv::Point2f centre, cv::Size frame) const {
@@ -123,18 +133,47 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
                                                          std::int64_t pts_us, WallTime captured_at,
                                                          FrameTiming* timing) {
   FrameTiming local;
-  if (frame_index % options_.plate_every_n_frames != 0) {
+  if (timing != nullptr) *timing = local;
+  if (frame_index % options_.plate_every_n_frames != 0) return std::vector<VehiclePass>{};
+  if (frame_bgr.empty()) return Error(ErrorCode::kBadImage, "empty frame");
+  FrameIn in{frame_bgr, frame_index, pts_us, captured_at};
+  if (!worker_) {
+    const auto d0 = std::chrono::steady_clock::now();
+    auto found = recognizer_.Detect(frame_bgr);
+    if (!found) return found.error();
+    local.plate_detect_ms = MsSince(d0);
+    auto passes = Complete(in, *found, local);
     if (timing != nullptr) *timing = local;
-    return std::vector<VehiclePass>{};
+    return passes;
   }
-  const auto d0 = std::chrono::steady_clock::now();
-  auto found = recognizer_.Detect(frame_bgr);
-  if (!found) return found.error();
-  local.plate_detect_ms = MsSince(d0);
+  // Two threads: this frame's plates are detected on the worker while the frame before it
+  // is completed here. The worker is handed this frame first, so it never waits on us.
+  std::optional<Result<PlateDetectionWorker::Detected>> previous;
+  FrameIn previous_in;
+  if (in_flight_) {
+    previous = worker_->Take();
+    previous_in = std::move(*in_flight_);
+    in_flight_.reset();
+  }
+  if (auto submitted = worker_->Submit(frame_bgr); !submitted) return submitted.error();
+  in_flight_ = std::move(in);
+  if (!previous) return std::vector<VehiclePass>{};
+  if (!*previous) return previous->error();
+  local.plate_detect_ms = (*previous)->ms;
+  auto passes = Complete(previous_in, (*previous)->boxes, local);
+  if (timing != nullptr) *timing = local;
+  return passes;
+}
 
+Result<std::vector<VehiclePass>> CameraPipeline::Complete(
+    const FrameIn& in, const std::vector<vision::PlateDetection>& found, FrameTiming& local) {
+  const cv::Mat& frame_bgr = in.frame;
+  const std::int64_t frame_index = in.index;
+  const std::int64_t pts_us = in.pts_us;
+  const WallTime captured_at = in.captured_at;
   // The zone first: a box outside it is never read.
   std::vector<vision::PlateDetection> boxes;
-  for (const auto& d : *found) {
+  for (const auto& d : found) {
     if (InZone(Centre(d.box), frame_bgr.size())) boxes.push_back(d);
   }
   local.plates_found = static_cast<int>(boxes.size());
@@ -239,7 +278,6 @@ Result<std::vector<VehiclePass>> CameraPipeline::Process(const cv::Mat& frame_bg
   std::vector<VehiclePass> passes;
   Collect(passes);
   local.track_ms = MsSince(t0);
-  if (timing != nullptr) *timing = local;
   return passes;
 }
 
@@ -264,7 +302,14 @@ void CameraPipeline::Collect(std::vector<VehiclePass>& out) {
 
 Result<Done> CameraPipeline::WarmUp(cv::Size size) {
   const cv::Mat blank(size, CV_8UC3, cv::Scalar(128, 128, 128));
-  if (auto found = recognizer_.Detect(blank); !found) return found.error();
+  if (worker_) {
+    if (!in_flight_) {
+      if (auto submitted = worker_->Submit(blank); !submitted) return submitted.error();
+      if (auto found = worker_->Take(); !found) return found.error();
+    }
+  } else if (auto found = recognizer_.Detect(blank); !found) {
+    return found.error();
+  }
   const cv::Mat plate(32, 128, CV_8UC3, cv::Scalar(200, 200, 200));
   if (auto read = recognizer_.ReadCrop(plate); !read) return read.error();
   if (vehicles_) {
@@ -273,9 +318,25 @@ Result<Done> CameraPipeline::WarmUp(cv::Size size) {
   return Done{};
 }
 
-std::vector<VehiclePass> CameraPipeline::Flush() {
-  tracker_.Flush();
+std::vector<VehiclePass> CameraPipeline::Flush(FrameTiming* timing,
+                                               std::optional<Error>* frame_error) {
   std::vector<VehiclePass> out;
+  FrameTiming local;
+  if (in_flight_) {
+    const FrameIn in = std::move(*in_flight_);
+    in_flight_.reset();
+    auto found = worker_->Take();
+    auto done =
+        found ? Complete(in, found->boxes, local) : Result<std::vector<VehiclePass>>(found.error());
+    if (found) local.plate_detect_ms = found->ms;
+    if (done) {
+      out = std::move(*done);
+    } else if (frame_error != nullptr) {
+      *frame_error = done.error();
+    }
+  }
+  if (timing != nullptr) *timing = local;
+  tracker_.Flush();
   Collect(out);
   tracks_.clear();
   return out;

@@ -15,16 +15,25 @@
 //
 // Errors from the models come back as Error values (the frame is not silently skipped).
 // Not thread-safe: one pipeline per camera thread.
+//
+// Threads (PipelineOptions::threads): with 1 everything runs on the caller's thread. With 2
+// the plates of frame N+1 are detected on a worker thread (plate_detection_worker.h) while
+// the caller's thread reads, detects vehicles in and tracks frame N: the one stage that
+// needs no tracker state runs one frame ahead. Results are the same as with 1 (the same
+// boxes, read and tracked in the same order); only their timing moves: Process(frame N+1)
+// returns what frame N completed, and Flush() completes the last frame handed over.
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <opencv2/core/mat.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "camera/lane.h"
+#include "camera/plate_detection_worker.h"
 #include "camera/plate_voter.h"
 #include "camera/tracker.h"
 #include "core/result.h"
@@ -65,6 +74,8 @@ struct PipelineOptions {
   // 2160p): those of the best reading of its max_frames_per_track leading texts. A winner
   // whose frame was let go (it led nowhere when it was read) gets the best kept frame.
   int max_frames_per_track = 2;
+  // 1 or 2 (see the header comment): 2 uses a second core for plate detection.
+  int threads = 1;
 };
 
 struct VehiclePass {
@@ -105,14 +116,19 @@ class CameraPipeline {
  public:
   static Result<CameraPipeline> Create(PipelineOptions options);
 
+  // The passes that ended with this frame (threads = 2: with the frame handed over before
+  // it; `timing` is that frame's too, and an Error is that frame's, which is then skipped).
   Result<std::vector<VehiclePass>> Process(const cv::Mat& frame_bgr, std::int64_t frame_index,
                                            std::int64_t pts_us, WallTime captured_at,
                                            FrameTiming* timing = nullptr);
-  // End of stream: every live track is decided.
-  std::vector<VehiclePass> Flush();
+  // End of stream (or of a stream session): the frame still in flight (threads = 2) is
+  // completed, then every live track is decided. That frame's timing goes to `timing` and,
+  // if it failed, its Error to `frame_error` (its passes are lost, as a failed Process's).
+  std::vector<VehiclePass> Flush(FrameTiming* timing = nullptr,
+                                 std::optional<Error>* frame_error = nullptr);
   // Runs each model once on a blank frame of `size`, changing no state: the first forward
   // pass of a network costs about a second (buffers allocated), and a live stream would
-  // drop the frames that arrive meanwhile.
+  // drop the frames that arrive meanwhile. Call it before the first frame.
   Result<Done> WarmUp(cv::Size size);
 
   std::size_t live_tracks() const { return tracks_.size(); }
@@ -149,12 +165,27 @@ class CameraPipeline {
     float plate_width = 0;
   };
 
+  // A frame handed over whose plates are (being) detected.
+  struct FrameIn {
+    cv::Mat frame;
+    std::int64_t index = 0;
+    std::int64_t pts_us = 0;
+    WallTime captured_at;
+  };
+
   CameraPipeline(PipelineOptions options, vision::PlateRecognizer recognizer,
-                 std::optional<vision::VehicleDetector> vehicles)
+                 std::optional<vision::VehicleDetector> vehicles,
+                 std::unique_ptr<PlateDetectionWorker> worker)
       : options_(std::move(options)),
         recognizer_(std::move(recognizer)),
         vehicles_(std::move(vehicles)),
+        worker_(std::move(worker)),
         tracker_(options_.tracker) {}
+
+  // Everything after plate detection: zone, reading, vehicles, tracking, voting.
+  Result<std::vector<VehiclePass>> Complete(const FrameIn& in,
+                                            const std::vector<vision::PlateDetection>& found,
+                                            FrameTiming& timing);
 
   bool InZone(cv::Point2f centre, cv::Size frame) const;
   bool FitsExpected(const vision::PlateRead& read) const;
@@ -167,6 +198,8 @@ class CameraPipeline {
   PipelineOptions options_;
   vision::PlateRecognizer recognizer_;
   std::optional<vision::VehicleDetector> vehicles_;
+  std::unique_ptr<PlateDetectionWorker> worker_;  // threads = 2 only
+  std::optional<FrameIn> in_flight_;              // handed to worker_, not yet completed
   Tracker tracker_;
   std::map<std::int64_t, TrackData> tracks_;
   std::int64_t suppressed_ = 0;
