@@ -3,6 +3,7 @@
 //   safelane-camera-bench --video test.mp4 [--threads 1] [--vehicle-every 4]
 //                         [--working-size 1024] [--no-vehicles] [--settle-reads 6]
 //                         [--plate-every 1] [--process-every 1] [--passes]
+//                         [--warm-up] [--loops 1] [--queued-frames 2]
 //
 // Decodes the file as fast as possible (CameraStream, Replay::kFast: no frame is dropped)
 // and runs every frame through CameraPipeline (plate detection at the working size, reading
@@ -14,7 +15,10 @@
 // repeatable. --passes prints each pass (text, direction, agreeing frames, times). Pin it to cores
 // with taskset; --threads N sets the pipeline's threads (1 or 2: plates detected one frame
 // ahead on a worker, camera_pipeline.h), OpenCV's and the decoder's; --pipeline-threads,
-// --opencv-threads and --decode-threads set one of them alone.
+// --opencv-threads and --decode-threads set one of them alone. A short file measures a
+// start as much as a running node (the first forward passes, the frame buffers growing to
+// what the tracks hold): --warm-up runs the models once before the clock starts, as the
+// node does, and --loops N plays the file N times (one stream session each).
 
 #include <sys/resource.h>
 
@@ -66,6 +70,9 @@ int Main(int argc, char** argv) {
   int pipeline_threads = 0;  // 0: min(threads, 2)
   int opencv_threads = 0;    // 0: threads
   int decode_threads = 0;    // 0: threads
+  int queued_frames = 2;     // StreamOptions::max_queued_frames
+  int loops = 1;
+  bool warm_up = false;
   int vehicle_every = 4;
   int settle_reads = 6;
   int plate_every = 1;
@@ -82,6 +89,8 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 2));
   app.add_option("--opencv-threads", opencv_threads, "OpenCV threads")->check(CLI::Range(1, 16));
   app.add_option("--decode-threads", decode_threads, "decoder threads")->check(CLI::Range(1, 16));
+  app.add_option("--queued-frames", queued_frames, "decoded frames the stream may queue")
+      ->check(CLI::Range(1, 250));
   app.add_option("--vehicle-every", vehicle_every, "vehicle detection every n-th frame");
   app.add_option("--working-size", working_size, "plate detector working size (px)");
   app.add_option("--vehicle-model-dir", model_dir, "Yolo-Fastest folder");
@@ -95,6 +104,10 @@ int Main(int argc, char** argv) {
   app.add_option("--process-offset", process_offset, "the first frame handed over")
       ->check(CLI::Range(0, 1000));
   app.add_flag("--passes", print_passes, "print each pass on stderr");
+  app.add_option("--loops", loops,
+                 "play the file this many times (a stream session each, tracks end between)")
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--warm-up", warm_up, "run each model once before the clock starts, as the node");
   CLI11_PARSE(app, argc, argv);
 
   if (pipeline_threads == 0) pipeline_threads = std::min(threads, 2);
@@ -119,10 +132,19 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", pipeline.error().message.c_str());
     return 2;
   }
+  if (warm_up) {
+    // As CameraNode::Run: the first forward passes set the networks up (about a second).
+    if (auto warm = pipeline->WarmUp(cv::Size(1920, 1080)); !warm) {
+      std::fprintf(stderr, "%s\n", warm.error().message.c_str());
+      return 2;
+    }
+  }
   safelane::video::StreamOptions stream_options;
+  stream_options.loop_file = loops > 1;
   stream_options.url = video;
   stream_options.replay = safelane::video::Replay::kFast;
   stream_options.decode_threads = decode_threads;
+  stream_options.max_queued_frames = queued_frames;
   auto stream = safelane::video::CameraStream::Start(stream_options);
   if (!stream) {
     std::fprintf(stderr, "%s\n", stream.error().message.c_str());
@@ -142,6 +164,37 @@ int Main(int argc, char** argv) {
   int width = 0;
   int height = 0;
   std::chrono::system_clock::time_point t_start{};  // the first frame's capture time
+  const auto add = [&](const safelane::camera::FrameTiming& timing) {
+    plate_ms += timing.plate_detect_ms;
+    read_ms += timing.read_ms;
+    plates_found += timing.plates_found;
+    plates_read += timing.plates_read;
+    track_ms += timing.track_ms;
+    if (timing.vehicle_ms > 0) {
+      vehicle_ms += timing.vehicle_ms;
+      ++vehicle_frames;
+    }
+  };
+  const auto take = [&](const std::vector<safelane::camera::VehiclePass>& passes) {
+    for (const auto& p : passes) {
+      ++reads;
+      texts.push_back(p.vote.text);
+      if (print_passes) PrintPass(p, t_start);
+    }
+  };
+  // Every track ends (and, with 2 pipeline threads, the last frame is completed here).
+  const auto flush = [&]() -> bool {
+    safelane::camera::FrameTiming last;
+    std::optional<safelane::Error> failed;
+    take(pipeline->Flush(&last, &failed));
+    if (failed) {
+      std::fprintf(stderr, "%s\n", failed->message.c_str());
+      return false;
+    }
+    add(last);
+    return true;
+  };
+  std::int64_t session = 0;
   const auto t0 = Clock::now();
   while (true) {
     const auto w0 = Clock::now();
@@ -157,6 +210,11 @@ int Main(int argc, char** argv) {
     }
     const auto& f = **next;
     if (f.index == 0) t_start = f.captured_at;
+    if (f.session != session) {  // the file starts again (--loops)
+      if (f.session >= loops) break;
+      if (!flush()) return 1;
+      session = f.session;
+    }
     if (f.index < process_offset || (f.index - process_offset) % process_every != 0) {
       (*stream)->MarkProcessed();
       continue;
@@ -170,43 +228,11 @@ int Main(int argc, char** argv) {
       return 1;
     }
     (*stream)->MarkProcessed();
-    reads += static_cast<std::int64_t>(passes->size());
-    for (const auto& p : *passes) {
-      texts.push_back(p.vote.text);
-      if (print_passes) PrintPass(p, t_start);
-    }
+    take(*passes);
+    add(timing);
     ++frames;
-    plate_ms += timing.plate_detect_ms;
-    read_ms += timing.read_ms;
-    plates_found += timing.plates_found;
-    plates_read += timing.plates_read;
-    track_ms += timing.track_ms;
-    if (timing.vehicle_ms > 0) {
-      vehicle_ms += timing.vehicle_ms;
-      ++vehicle_frames;
-    }
   }
-  // With 2 pipeline threads the last frame is completed here.
-  safelane::camera::FrameTiming last;
-  std::optional<safelane::Error> failed;
-  for (const auto& p : pipeline->Flush(&last, &failed)) {
-    ++reads;
-    texts.push_back(p.vote.text);
-    if (print_passes) PrintPass(p, t_start);
-  }
-  if (failed) {
-    std::fprintf(stderr, "%s\n", failed->message.c_str());
-    return 1;
-  }
-  plate_ms += last.plate_detect_ms;
-  read_ms += last.read_ms;
-  plates_found += last.plates_found;
-  plates_read += last.plates_read;
-  track_ms += last.track_ms;
-  if (last.vehicle_ms > 0) {
-    vehicle_ms += last.vehicle_ms;
-    ++vehicle_frames;
-  }
+  if (!flush()) return 1;
   const double wall_ms = Ms(Clock::now() - t0);
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -215,9 +241,12 @@ int Main(int argc, char** argv) {
       {"video", video},
       {"size", std::to_string(width) + "x" + std::to_string(height)},
       {"threads", threads},
+      {"loops", loops},
+      {"warm_up", warm_up},
       {"pipeline_threads", pipeline_threads},
       {"opencv_threads", opencv_threads},
       {"decode_threads", decode_threads},
+      {"queued_frames", queued_frames},
       {"frames", frames},
       {"reads", reads},
       {"texts", texts},
