@@ -1,6 +1,7 @@
 #include "video/frame_decoder.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -76,13 +77,24 @@ Result<std::monostate> FrameDecoder::Decode(const AVPacket* packet,
   return std::monostate{};
 }
 
+namespace {
+
+// A buffer whose only owner is the pool is free: every consumer (the camera pipeline, its
+// plate detection worker) has dropped its copy. They drop them on their own threads
+// (cv::Mat's count is changed atomically): an atomic acquire read here orders their last
+// reads of the pixels before the decoder overwrites them.
+bool OnlyThePoolHolds(cv::Mat& m) {
+  return m.u != nullptr && std::atomic_ref<int>(m.u->refcount).load(std::memory_order_acquire) == 1;
+}
+
+}  // namespace
+
 cv::Mat& FrameDecoder::FreeBuffer(int width, int height) {
-  // A buffer whose only owner is the pool is free (the consumer has dropped its copy).
   for (cv::Mat& m : pool_) {
-    if (m.rows == height && m.cols == width && m.u != nullptr && m.u->refcount == 1) return m;
+    if (m.rows == height && m.cols == width && OnlyThePoolHolds(m)) return m;
   }
   for (cv::Mat& m : pool_) {
-    if (m.empty() || (m.u != nullptr && m.u->refcount == 1)) {
+    if (m.empty() || OnlyThePoolHolds(m)) {
       m.create(height, width, CV_8UC3);
       return m;
     }
