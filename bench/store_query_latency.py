@@ -13,17 +13,17 @@ import sys
 import time
 
 DAY_MS = 24 * 3600 * 1000
-# One probe of reads_day_plate per capture day (src/store/sqlite_read_days.h).
-DAYS_FROM = ("WITH RECURSIVE day(n) AS (SELECT max(:from / 86400000,"
-             " (SELECT min(captured_at) FROM reads) / 86400000)"
-             " UNION ALL SELECT n + 1 FROM day WHERE n < ")
-DAYS_TO = "min((:to - 1) / 86400000, (SELECT max(captured_at) FROM reads) / 86400000)) "
-DAYS_ALL = "(SELECT max(captured_at) FROM reads) / 86400000) "
+# One probe of reads_hour_plate per capture hour (src/store/sqlite_read_hours.h).
+HOURS_FROM = ("WITH RECURSIVE hour(n) AS (SELECT max(:from / 3600000,"
+             " (SELECT min(captured_at) FROM reads) / 3600000)"
+             " UNION ALL SELECT n + 1 FROM hour WHERE n < ")
+HOURS_TO = "min((:to - 1) / 3600000, (SELECT max(captured_at) FROM reads) / 3600000)) "
+HOURS_ALL = "(SELECT max(captured_at) FROM reads) / 3600000) "
 JOURNEY = (
-    DAYS_FROM + DAYS_TO +
+    HOURS_FROM + HOURS_TO +
     "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude, c.longitude,"
-    " c.heading_deg FROM day CROSS JOIN reads r JOIN cameras c ON c.id = r.camera_id"
-    " WHERE (r.captured_at / 86400000) = day.n AND r.plate = :plate"
+    " c.heading_deg FROM hour CROSS JOIN reads r JOIN cameras c ON c.id = r.camera_id"
+    " WHERE (r.captured_at / 3600000) = hour.n AND r.plate = :plate"
     " AND r.captured_at >= :from AND r.captured_at < :to"
     " ORDER BY r.captured_at, r.seq LIMIT 10000")
 READ_COLUMNS = (
@@ -31,10 +31,10 @@ READ_COLUMNS = (
     " r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id,"
     " r.track_first_seen, r.track_last_seen, r.track_frames, r.track_frames_agreed,"
     " r.track_direction")
-WILDCARD = ("WITH RECURSIVE day(n) AS (SELECT (SELECT min(captured_at) FROM reads) / 86400000"
-            " UNION ALL SELECT n + 1 FROM day WHERE n < " + DAYS_ALL +
-            "SELECT " + READ_COLUMNS + " FROM day CROSS JOIN reads r WHERE r.plate >= ?"
-            " AND r.plate < ? AND r.plate GLOB ? AND (r.captured_at / 86400000) = day.n"
+WILDCARD = ("WITH RECURSIVE hour(n) AS (SELECT (SELECT min(captured_at) FROM reads) / 3600000"
+            " UNION ALL SELECT n + 1 FROM hour WHERE n < " + HOURS_ALL +
+            "SELECT " + READ_COLUMNS + " FROM hour CROSS JOIN reads r WHERE r.plate >= ?"
+            " AND r.plate < ? AND r.plate GLOB ? AND (r.captured_at / 3600000) = hour.n"
             " ORDER BY r.captured_at, r.seq LIMIT 1000")
 EVIDENCE = "SELECT role, sha256, size_bytes FROM read_evidence WHERE read_seq = ? ORDER BY position"
 

@@ -105,9 +105,10 @@ TEST_F(EvidenceRefsTest, LooksInEveryBucketFromTheOldestToTheNewest) {
 
 // A store made before migration 5, holding a read: opening it replaces the address
 // index, and the read's evidence is found through the new one.
-// Migrations 5 (evidence addresses by bucket) and 6 (reads by day, then plate) rebuild
-// indexes of a store that already holds reads; both must find what was there before.
-TEST_F(EvidenceRefsTest, MigrationsFiveAndSixUpgradeAStoreThatHoldsReads) {
+// Migrations 5 (evidence addresses by bucket), 6 (reads by day, then plate) and 7 (by hour,
+// then plate) rebuild indexes of a store that already holds reads; each must find what
+// was there before.
+TEST_F(EvidenceRefsTest, MigrationsFiveToSevenUpgradeAStoreThatHoldsReads) {
   const auto old_dir = dir_ / "old";
   std::filesystem::create_directories(old_dir);
   {
@@ -166,7 +167,7 @@ TEST_F(EvidenceRefsTest, MigrationsFiveAndSixUpgradeAStoreThatHoldsReads) {
     names.push_back(read_indexes->Text(0));
   }
   EXPECT_EQ(names,
-            (std::vector<std::string>{"reads_camera_time", "reads_day_plate", "reads_time"}));
+            (std::vector<std::string>{"reads_camera_time", "reads_hour_plate", "reads_time"}));
 }
 
 }  // namespace

@@ -15,7 +15,7 @@
 #include "store/geo.h"
 #include "store/sqlite_evidence_refs.h"
 #include "store/sqlite_migrations.h"
-#include "store/sqlite_read_days.h"
+#include "store/sqlite_read_hours.h"
 #include "store/validation.h"
 
 namespace safelane::store {
@@ -127,14 +127,14 @@ SearchSql BuildSearch(const ReadQuery& q) {
               " ORDER BY r.captured_at, r.seq LIMIT ?";
     return out;
   }
-  // With a plate or a plate prefix the day-and-plate index is always the selective one:
-  // one probe per day of the window (sqlite_read_days.h), whose bounds come first.
-  decltype(out.params) days;
-  if (q.from) days.emplace_back(ToMillis(*q.from));
-  if (q.to) days.emplace_back(ToMillis(*q.to));
-  out.params.insert(out.params.begin(), days.begin(), days.end());
-  out.sql = sqlite::ReadDays(q.from.has_value(), q.to.has_value()) + "SELECT " + kReadColumns +
-            sqlite::kReadsByDay + where + " AND " + sqlite::kReadOnDay +
+  // With a plate or a plate prefix the hour-and-plate index is always the selective one:
+  // one probe per hour of the window (sqlite_read_hours.h), whose bounds come first.
+  decltype(out.params) hours;
+  if (q.from) hours.emplace_back(ToMillis(*q.from));
+  if (q.to) hours.emplace_back(ToMillis(*q.to));
+  out.params.insert(out.params.begin(), hours.begin(), hours.end());
+  out.sql = sqlite::ReadHours(q.from.has_value(), q.to.has_value()) + "SELECT " + kReadColumns +
+            sqlite::kReadsByHour + where + " AND " + sqlite::kReadInHour +
             " ORDER BY r.captured_at, r.seq LIMIT ?";
   return out;
 }
@@ -457,11 +457,11 @@ Result<std::vector<JourneyStop>> SqliteStore::Journey(const std::string& plate, 
                                                       TimePoint to, int limit) {
   if (auto l = CheckLimit(limit); !l) return l.error();
   if (!IsValidPlate(plate)) return Error(ErrorCode::kBadRequest, "plate must be 1-16 of A-Z 0-9");
-  auto s = db_.Prepare(sqlite::ReadDays(true, true) +
+  auto s = db_.Prepare(sqlite::ReadHours(true, true) +
                        "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude,"
                        " c.longitude, c.heading_deg" +
-                       sqlite::kReadsByDay + " JOIN cameras c ON c.id = r.camera_id WHERE " +
-                       sqlite::kReadOnDay +
+                       sqlite::kReadsByHour + " JOIN cameras c ON c.id = r.camera_id WHERE " +
+                       sqlite::kReadInHour +
                        " AND r.plate = ? AND r.captured_at >= ? AND r.captured_at < ?"
                        " ORDER BY r.captured_at, r.seq LIMIT ?");
   if (!s) return s.error();

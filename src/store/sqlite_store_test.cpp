@@ -131,19 +131,19 @@ TEST_P(SearchTest, EveryFilterAndTheirCombination) {
 TEST_F(SearchTest, PrefixWildcardAndExactPlateUseThePlateIndex) {
   auto wildcard = sqlite_store().ExplainSearch({.plate = Pattern("01A*BC"), .city = "Tashkent"});
   ASSERT_TRUE(wildcard.ok()) << wildcard.error().message;
-  EXPECT_NE(wildcard->find("USING INDEX reads_day_plate (<expr>=? AND plate>? AND plate<?)"),
+  EXPECT_NE(wildcard->find("USING INDEX reads_hour_plate (<expr>=? AND plate>? AND plate<?)"),
             std::string::npos)
       << *wildcard;
   auto exact = sqlite_store().ExplainSearch({.plate = Pattern("01A123BC")});
   ASSERT_TRUE(exact.ok());
-  EXPECT_NE(exact->find("USING INDEX reads_day_plate (<expr>=? AND plate=?"), std::string::npos)
+  EXPECT_NE(exact->find("USING INDEX reads_hour_plate (<expr>=? AND plate=?"), std::string::npos)
       << *exact;
 }
 
-// The SQLite index is keyed by UTC day first (sqlite_read_days.h): a window that starts or
-// ends on a midnight, spans days or lies outside the stored reads must still give exactly
-// the reads inside it, as PostgreSQL's day partitions do.
-TEST_P(SearchTest, PlateLookUpsAcrossDayBoundaries) {
+// The SQLite index is keyed by UTC hour first (sqlite_read_hours.h): a window that starts
+// or ends on the hour, spans hours and days or lies outside the stored reads must still
+// give exactly the reads inside it, as PostgreSQL's day partitions do.
+TEST_P(SearchTest, PlateLookUpsAcrossHourAndDayBoundaries) {
   using V = std::vector<std::string>;
   using std::chrono::milliseconds;
   const auto day = hours(24);
@@ -167,6 +167,10 @@ TEST_P(SearchTest, PlateLookUpsAcrossDayBoundaries) {
   EXPECT_EQ(journey(kT0 + day + milliseconds(1), kT0 + 3 * day), V{});  // a gap between reads
   EXPECT_EQ(journey(kT0 + 40 * day, kT0 + 41 * day), V{});              // after every read
   EXPECT_EQ(journey(kT0 - 41 * day, kT0 - 40 * day), V{});              // before every read
+  const TimePoint p4 = kT0 + 3 * day + hours(5);                        // on the hour
+  EXPECT_EQ(journey(p4 - hours(1), p4), V{});
+  EXPECT_EQ(journey(p4, p4 + milliseconds(1)), (V{"p4"}));
+  EXPECT_EQ(journey(p4 - milliseconds(1), p4 + hours(2)), (V{"p4"}));
   EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ")}), (V{"p0", "p1", "p2", "p3", "p4"}));
   EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ"), .from = kT0 + day}), (V{"p3", "p4"}));
   EXPECT_EQ(Search({.plate = Pattern("77Z555ZZ"), .to = kT0}), (V{"p0"}));
