@@ -350,6 +350,16 @@ TEST_F(CameraNodeTest, TwoPipelineThreadsGiveExactlyTheReadsOfOne) {
     sum.plates_found += t.plates_found;
     sum.plates_read += t.plates_read;
   };
+  // Ends every track of both pipelines (the threaded one first completes the frame in
+  // flight); returns the threaded one's failure, if any.
+  const auto flush_both = [&]() -> std::optional<Error> {
+    for (auto& p : one->Flush()) passes_one.push_back(std::move(p));
+    FrameTiming flushed;
+    std::optional<Error> failed;
+    for (auto& p : two->Flush(&flushed, &failed)) passes_two.push_back(std::move(p));
+    add(sum_two, flushed);
+    return failed;
+  };
   int frames = 0;
   while (true) {
     auto next = (*stream)->NextFrame(std::chrono::milliseconds(5000));
@@ -359,14 +369,9 @@ TEST_F(CameraNodeTest, TwoPipelineThreadsGiveExactlyTheReadsOfOne) {
     if (f.index % 2 != 0) continue;
     ++frames;
     if (f.index == 100) {
-      // As the node at a reconnect: every track ends (the threaded pipeline first completes
-      // the frame in flight), then both go on with the next frames.
-      for (auto& p : one->Flush()) passes_one.push_back(std::move(p));
-      FrameTiming flushed;
-      std::optional<Error> failed;
-      for (auto& p : two->Flush(&flushed, &failed)) passes_two.push_back(std::move(p));
+      // As the node at a reconnect: every track ends, then both go on with the next frames.
+      const auto failed = flush_both();
       ASSERT_FALSE(failed.has_value()) << failed->message;
-      add(sum_two, flushed);
     }
     FrameTiming t2;
     // The worker starts on this frame inside Process and runs on while `one` reads it.
@@ -380,12 +385,8 @@ TEST_F(CameraNodeTest, TwoPipelineThreadsGiveExactlyTheReadsOfOne) {
     for (auto& p : *out1) passes_one.push_back(std::move(p));
     for (auto& p : *out2) passes_two.push_back(std::move(p));
   }
-  for (auto& p : one->Flush()) passes_one.push_back(std::move(p));
-  FrameTiming last;
-  std::optional<Error> failed;
-  for (auto& p : two->Flush(&last, &failed)) passes_two.push_back(std::move(p));
+  const auto failed = flush_both();
   ASSERT_FALSE(failed.has_value()) << failed->message;
-  add(sum_two, last);
 
   std::printf("%d frames, %zu passes, boxes found %d / %d, read %d / %d\n", frames,
               passes_one.size(), sum_one.plates_found, sum_two.plates_found, sum_one.plates_read,
