@@ -19,28 +19,14 @@ import sqlite3
 import sys
 import time
 
+from store_query_latency import DAY_MS, EVIDENCE, READ_COLUMNS as COLUMNS, hours
+
 HOUR_MS = 3600 * 1000
-DAY_MS = 24 * HOUR_MS
-COLUMNS = ("r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate,"
-           " r.confidence, r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature,"
-           " r.track_id, r.track_first_seen, r.track_last_seen, r.track_frames,"
-           " r.track_frames_agreed, r.track_direction, r.lane")
-EVIDENCE = "SELECT role, sha256, size_bytes FROM read_evidence WHERE read_seq = ? ORDER BY position"
 INDEXES = {
     "plate": "CREATE INDEX IF NOT EXISTS reads_plate_time ON reads (plate, captured_at)",
     "hour": "CREATE INDEX IF NOT EXISTS reads_hour_plate"
             " ON reads (captured_at / 3600000, plate, captured_at)",
 }
-
-
-def hours(bounded):
-    """sqlite_read_hours.h's CTE; with `bounded`, :from and :to bound it."""
-    oldest = "(SELECT min(captured_at) FROM reads) / 3600000"
-    newest = "(SELECT max(captured_at) FROM reads) / 3600000"
-    start = f"max(:from / 3600000, {oldest})" if bounded else oldest
-    end = f"min((:to - 1) / 3600000, {newest})" if bounded else newest
-    return (f"WITH RECURSIVE hour(n) AS (SELECT {start}"
-            f" UNION ALL SELECT n + 1 FROM hour WHERE n < {end}) ")
 
 
 def wildcard_sql(index, bounded):

@@ -13,26 +13,33 @@ import sys
 import time
 
 DAY_MS = 24 * 3600 * 1000
-# One probe of reads_hour_plate per capture hour (src/store/sqlite_read_hours.h).
-HOURS_FROM = ("WITH RECURSIVE hour(n) AS (SELECT max(:from / 3600000,"
-             " (SELECT min(captured_at) FROM reads) / 3600000)"
-             " UNION ALL SELECT n + 1 FROM hour WHERE n < ")
-HOURS_TO = "min((:to - 1) / 3600000, (SELECT max(captured_at) FROM reads) / 3600000)) "
-HOURS_ALL = "(SELECT max(captured_at) FROM reads) / 3600000) "
+
+
+def hours(bounded):
+    """sqlite_read_hours.h's CTE hour(n): one probe of reads_hour_plate per capture hour,
+    from the oldest to the newest stored read; with `bounded`, :from and :to narrow it."""
+    oldest = "(SELECT min(captured_at) FROM reads) / 3600000"
+    newest = "(SELECT max(captured_at) FROM reads) / 3600000"
+    start = f"max(:from / 3600000, {oldest})" if bounded else oldest
+    end = f"min((:to - 1) / 3600000, {newest})" if bounded else newest
+    return (f"WITH RECURSIVE hour(n) AS (SELECT {start}"
+            f" UNION ALL SELECT n + 1 FROM hour WHERE n < {end}) ")
+
+
 JOURNEY = (
-    HOURS_FROM + HOURS_TO +
+    hours(True) +
     "SELECT r.event_id, r.captured_at, r.camera_id, c.name, c.latitude, c.longitude,"
     " c.heading_deg FROM hour CROSS JOIN reads r JOIN cameras c ON c.id = r.camera_id"
     " WHERE (r.captured_at / 3600000) = hour.n AND r.plate = :plate"
     " AND r.captured_at >= :from AND r.captured_at < :to"
     " ORDER BY r.captured_at, r.seq LIMIT 10000")
+# sqlite_store.cpp's kReadColumns.
 READ_COLUMNS = (
     "r.seq, r.event_id, r.camera_id, r.captured_at, r.received_at, r.plate, r.confidence,"
     " r.country, r.vehicle_class, r.colour, r.hotlist_hit, r.signature, r.track_id,"
     " r.track_first_seen, r.track_last_seen, r.track_frames, r.track_frames_agreed,"
-    " r.track_direction")
-WILDCARD = ("WITH RECURSIVE hour(n) AS (SELECT (SELECT min(captured_at) FROM reads) / 3600000"
-            " UNION ALL SELECT n + 1 FROM hour WHERE n < " + HOURS_ALL +
+    " r.track_direction, r.lane")
+WILDCARD = (hours(False) +
             "SELECT " + READ_COLUMNS + " FROM hour CROSS JOIN reads r WHERE r.plate >= ?"
             " AND r.plate < ? AND r.plate GLOB ? AND (r.captured_at / 3600000) = hour.n"
             " ORDER BY r.captured_at, r.seq LIMIT 1000")
